@@ -1,0 +1,241 @@
+using System.Collections.Immutable;
+using System.Text;
+
+namespace ConstrainedDecoding.Regex;
+
+/// <summary>
+/// A regular expression over <b>bytes</b>: the immutable form every front end (regex syntax, Lark
+/// terminals, GBNF rules, JSON Schema) lowers its patterns to. Unicode classes are lowered to UTF-8
+/// byte sequences by <see cref="Codepoints(CodepointSet)"/>, so the automata built from these
+/// nodes work on raw bytes and a multi-byte character may be split across tokens.
+/// </summary>
+public abstract class RegexNode
+{
+    private string? _key;
+
+    private protected RegexNode()
+    {
+    }
+
+    /// <summary>Matches the empty string only.</summary>
+    public static RegexNode Empty { get; } = new EmptyRegex();
+
+    /// <summary>Matches nothing at all.</summary>
+    public static RegexNode Nothing { get; } = new ByteClassRegex(ByteSet.Empty);
+
+    /// <summary>Marker for an unbounded repeat maximum.</summary>
+    public const int Unbounded = -1;
+
+    /// <summary>One byte from <paramref name="set"/>.</summary>
+    public static RegexNode ByteClass(ByteSet set) => new ByteClassRegex(set);
+
+    /// <summary>Exactly the given byte string.</summary>
+    public static RegexNode Bytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length == 0) return Empty;
+        var parts = new RegexNode[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++) parts[i] = ByteClass(ByteSet.Single(bytes[i]));
+        return Concat(parts);
+    }
+
+    /// <summary>Exactly the UTF-8 encoding of <paramref name="text"/>.</summary>
+    public static RegexNode Literal(string text) => Bytes(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The UTF-8 encoding of <paramref name="text"/>, matching each character case-insensitively (simple case folding).</summary>
+    public static RegexNode LiteralIgnoreCase(string text)
+    {
+        var parts = new List<RegexNode>();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            parts.Add(Codepoints(CaseFolding.AddSimpleCaseVariants(CodepointSet.Single(rune.Value))));
+        }
+        return Concat(parts);
+    }
+
+    /// <summary>One Unicode scalar value from <paramref name="set"/>, encoded as UTF-8.</summary>
+    public static RegexNode Codepoints(CodepointSet set) => Utf8Lowering.Lower(set);
+
+    /// <summary>Concatenation; flattens nested concatenations and drops empty parts.</summary>
+    public static RegexNode Concat(IEnumerable<RegexNode> parts)
+    {
+        var list = ImmutableArray.CreateBuilder<RegexNode>();
+        foreach (var p in parts)
+        {
+            if (p is EmptyRegex) continue;
+            if (p is ByteClassRegex { Set.IsEmpty: true }) return Nothing;
+            if (p is ConcatRegex c) list.AddRange(c.Parts);
+            else list.Add(p);
+        }
+        return list.Count switch
+        {
+            0 => Empty,
+            1 => list[0],
+            _ => new ConcatRegex(list.ToImmutable()),
+        };
+    }
+
+    /// <summary>Concatenation.</summary>
+    public static RegexNode Concat(params RegexNode[] parts) => Concat((IEnumerable<RegexNode>)parts);
+
+    /// <summary>Alternation; flattens nested alternations, drops <see cref="Nothing"/> and merges single-byte branches.</summary>
+    public static RegexNode Alternate(IEnumerable<RegexNode> branches)
+    {
+        var list = ImmutableArray.CreateBuilder<RegexNode>();
+        var bytes = ByteSet.Empty;
+        bool anyBytes = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var b in branches)
+        {
+            var items = b is AlternationRegex a ? a.Branches : ImmutableArray.Create(b);
+            foreach (var item in items)
+            {
+                if (item is ByteClassRegex bc)
+                {
+                    if (!bc.Set.IsEmpty) { bytes = bytes.Union(bc.Set); anyBytes = true; }
+                    continue;
+                }
+                if (seen.Add(item.Key)) list.Add(item);
+            }
+        }
+        if (anyBytes) list.Insert(0, ByteClass(bytes));
+        return list.Count switch
+        {
+            0 => Nothing,
+            1 => list[0],
+            _ => new AlternationRegex(list.ToImmutable()),
+        };
+    }
+
+    /// <summary>Alternation.</summary>
+    public static RegexNode Alternate(params RegexNode[] branches) => Alternate((IEnumerable<RegexNode>)branches);
+
+    /// <summary><paramref name="node"/> repeated <paramref name="min"/> to <paramref name="max"/> times (<see cref="Unbounded"/> for no maximum).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The bounds are negative or reversed.</exception>
+    public static RegexNode Repeat(RegexNode node, int min, int max)
+    {
+        if (min < 0 || (max != Unbounded && max < min))
+        {
+            throw new ArgumentOutOfRangeException(nameof(min), $"Invalid repeat bounds {{{min},{max}}}.");
+        }
+        if (max == 0 || node is EmptyRegex) return Empty;
+        if (min == 1 && max == 1) return node;
+        if (node is ByteClassRegex { Set.IsEmpty: true }) return min == 0 ? Empty : Nothing;
+        return new RepeatRegex(node, min, max);
+    }
+
+    /// <summary>Zero or one occurrence.</summary>
+    public static RegexNode Optional(RegexNode node) => Repeat(node, 0, 1);
+
+    /// <summary>Zero or more occurrences.</summary>
+    public static RegexNode Star(RegexNode node) => Repeat(node, 0, Unbounded);
+
+    /// <summary>One or more occurrences.</summary>
+    public static RegexNode Plus(RegexNode node) => Repeat(node, 1, Unbounded);
+
+    /// <summary>
+    /// A canonical text form of the node, equal for structurally equal nodes. Used as the cache key
+    /// that lets grammars share a terminal's automaton and mask tables.
+    /// </summary>
+    public string Key => _key ??= BuildKey();
+
+    /// <summary>Whether the node matches the empty string.</summary>
+    public abstract bool IsNullable { get; }
+
+    /// <summary>Builds the canonical key.</summary>
+    private protected abstract string BuildKey();
+
+    /// <inheritdoc/>
+    public override string ToString() => Key;
+}
+
+/// <summary>Matches the empty string.</summary>
+public sealed class EmptyRegex : RegexNode
+{
+    internal EmptyRegex()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override bool IsNullable => true;
+
+    private protected override string BuildKey() => "()";
+}
+
+/// <summary>Matches one byte from a set.</summary>
+public sealed class ByteClassRegex : RegexNode
+{
+    internal ByteClassRegex(ByteSet set) => Set = set;
+
+    /// <summary>The accepted bytes.</summary>
+    public ByteSet Set { get; }
+
+    /// <inheritdoc/>
+    public override bool IsNullable => false;
+
+    private protected override string BuildKey()
+    {
+        if (Set.Count == 1)
+        {
+            byte b = Set.Members().First();
+            return b is >= 0x21 and < 0x7F and not (byte)'\\' and not (byte)'[' and not (byte)'(' and not (byte)')' and not (byte)'|' and not (byte)'{' and not (byte)'*' and not (byte)'+' and not (byte)'?'
+                ? ((char)b).ToString()
+                : "\\x" + b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return Set.ToString();
+    }
+}
+
+/// <summary>A sequence of parts.</summary>
+public sealed class ConcatRegex : RegexNode
+{
+    internal ConcatRegex(ImmutableArray<RegexNode> parts) => Parts = parts;
+
+    /// <summary>The parts in order.</summary>
+    public ImmutableArray<RegexNode> Parts { get; }
+
+    /// <inheritdoc/>
+    public override bool IsNullable => Parts.All(p => p.IsNullable);
+
+    private protected override string BuildKey() => "(" + string.Concat(Parts.Select(p => p.Key)) + ")";
+}
+
+/// <summary>A choice between branches.</summary>
+public sealed class AlternationRegex : RegexNode
+{
+    internal AlternationRegex(ImmutableArray<RegexNode> branches) => Branches = branches;
+
+    /// <summary>The branches.</summary>
+    public ImmutableArray<RegexNode> Branches { get; }
+
+    /// <inheritdoc/>
+    public override bool IsNullable => Branches.Any(p => p.IsNullable);
+
+    private protected override string BuildKey() => "(" + string.Join("|", Branches.Select(p => p.Key)) + ")";
+}
+
+/// <summary>A bounded or unbounded repetition.</summary>
+public sealed class RepeatRegex : RegexNode
+{
+    internal RepeatRegex(RegexNode body, int min, int max)
+    {
+        Body = body;
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>The repeated node.</summary>
+    public RegexNode Body { get; }
+
+    /// <summary>Minimum count.</summary>
+    public int Min { get; }
+
+    /// <summary>Maximum count, or <see cref="RegexNode.Unbounded"/>.</summary>
+    public int Max { get; }
+
+    /// <inheritdoc/>
+    public override bool IsNullable => Min == 0 || Body.IsNullable;
+
+    private protected override string BuildKey() =>
+        "(" + Body.Key + "){" + Min.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
+        (Max == Unbounded ? "" : Max.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
+}
