@@ -13,7 +13,7 @@ namespace ConstrainedDecoding.Matching;
 /// </summary>
 public sealed class CompiledGrammar
 {
-    private readonly ConcurrentDictionary<ContextKey, int[]> _contextCache = new();
+    private readonly ConcurrentDictionary<ContextKey, ContextEntry> _contextCache = new();
 
     internal CompiledGrammar(Grammar grammar, TokenVocabulary vocabulary)
     {
@@ -31,6 +31,7 @@ public sealed class CompiledGrammar
         var stop = vocabulary.StopTokenIds.Where(id => id < vocabulary.Count).ToArray();
         Array.Sort(stop);
         StopTokenIds = stop;
+        Boundaries = new BoundaryTable(this);
     }
 
     /// <summary>The grammar.</summary>
@@ -53,19 +54,21 @@ public sealed class CompiledGrammar
 
     internal int[] StopTokenIds { get; }
 
+    internal BoundaryTable Boundaries { get; }
+
     /// <summary>A new matcher at the start of the language.</summary>
     public GrammarMatcher CreateMatcher() => new(this);
 
-    internal bool TryGetContext(in ContextKey key, out int[] tokens) => _contextCache.TryGetValue(key, out tokens!);
+    internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGetValue(key, out entry!);
 
-    internal void AddContext(in ContextKey key, int[] tokens)
+    internal void AddContext(in ContextKey key, ContextEntry entry)
     {
         if (_contextCache.Count >= Limits.MaxContextMaskCacheEntries)
         {
             // Bounded: start over rather than grow without limit.
             _contextCache.Clear();
         }
-        _contextCache.TryAdd(key, tokens);
+        _contextCache.TryAdd(key, entry);
     }
 }
 

@@ -86,12 +86,13 @@ public sealed class GrammarMatcher
             if (st.AcceptNodes.Length == 0) continue;
             int origin = r.HeadOrigin(h);
             var key = new ContextKey(term, q, r.SetHash1(origin), r.SetHash2(origin));
-            if (!_grammar.TryGetContext(key, out var ids))
+            if (!_grammar.TryGetContext(key, out var entry))
             {
-                ids = ComputeContextTokens(term, origin, st.AcceptNodes);
-                _grammar.AddContext(key, ids);
+                entry = ComputeContext(term, q, origin);
+                _grammar.AddContext(key, entry);
             }
-            foreach (int id in ids) mask[id >> 5] |= 1u << (id & 31);
+            entry.Boundary.Valid.OrInto(mask);
+            foreach (int id in entry.DoubleTokens) mask[id >> 5] |= 1u << (id & 31);
         }
         bool accepting = r.IsAccepting;
         foreach (int id in _grammar.StopTokenIds)
@@ -101,46 +102,52 @@ public sealed class GrammarMatcher
         }
     }
 
-    // Tokens that end `term` inside themselves and continue validly after the boundary.
-    private int[] ComputeContextTokens(int term, int origin, int[] acceptNodes)
+    // Tokens that end `term` inside themselves and continue validly after the boundary: the
+    // one-more-lexeme part comes from the shared boundary table; tokens that end a second terminal
+    // inside themselves are checked exactly by walking their trie subtrees with the parser.
+    // For each node where a further terminal ends inside the token: build the real Earley set after
+    // it (exact), then take the next lexeme's tokens from the shared cache and recurse.
+    private void CollectDoubles((int Node, int Terminal)[] doubles, int set, int depth)
     {
         var r = _recognizer;
-        var trie = _grammar.Vocabulary.Trie;
+        int pos = r.Position;
+        foreach (var (node, terminal) in doubles)
+        {
+            int next = r.PushBoundary(terminal, set);
+            if (next < 0) continue;
+            var below = _grammar.Boundaries.GetBelowNode(node, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next)));
+            foreach (int t in below.Valid.Ids) _scratch.Add(t);
+            if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
+            r.TruncateTo(pos);
+        }
+    }
+
+    private ContextEntry ComputeContext(int term, int q, int origin)
+    {
+        var r = _recognizer;
         int basePos = r.Position;
+        int set = r.PushBoundary(term, origin);
+        if (set < 0)
+        {
+            return new ContextEntry(new BoundaryTokens(TokenSet.Empty, []), []);
+        }
+        int boundary = r.Position;
+        var boundaryTokens = _grammar.Boundaries.Get(term, q, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(set)));
         _scratch.Clear();
-        if (r.PushBoundary(term, origin))
-        {
-            int boundary = r.Position;
-            var depth = trie.Depth;
-            var label = trie.Label;
-            var end = trie.SubtreeEnd;
-            foreach (int v in acceptNodes)
-            {
-                int dv = depth[v];
-                int i = v + 1, stop = end[v];
-                while (i < stop)
-                {
-                    r.TruncateTo(boundary + depth[i] - dv - 1);
-                    if (!r.Step(label[i]))
-                    {
-                        i = end[i];
-                        continue;
-                    }
-                    foreach (int t in trie.TokensAt(i)) _scratch.Add(t);
-                    i++;
-                }
-                r.TruncateTo(boundary);
-            }
-        }
+        CollectDoubles(boundaryTokens.Double, set, 0);
         r.TruncateTo(basePos);
-        if (_scratch.Count == 0) return [];
-        _scratch.Sort();
-        int n = 1;
-        for (int k = 1; k < _scratch.Count; k++)
+        int[] doubles = [];
+        if (_scratch.Count > 0)
         {
-            if (_scratch[k] != _scratch[n - 1]) _scratch[n++] = _scratch[k];
+            _scratch.Sort();
+            int n = 1;
+            for (int k = 1; k < _scratch.Count; k++)
+            {
+                if (_scratch[k] != _scratch[n - 1]) _scratch[n++] = _scratch[k];
+            }
+            doubles = _scratch.GetRange(0, n).ToArray();
         }
-        return _scratch.GetRange(0, n).ToArray();
+        return new ContextEntry(boundaryTokens, doubles);
     }
 
     /// <summary>Whether <paramref name="tokenId"/> is allowed now (same answer as its mask bit).</summary>

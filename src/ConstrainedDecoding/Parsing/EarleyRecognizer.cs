@@ -194,9 +194,10 @@ internal sealed class EarleyRecognizer
     /// <summary>
     /// Pushes a virtual position as if terminal <paramref name="terminal"/> had just ended, having started
     /// at set <paramref name="originSet"/>; its heads are only those born from the resulting boundary.
-    /// Returns false (and pushes nothing) when nothing is alive there.
+    /// Returns the Earley set current at the boundary (the origin itself for an ignored terminal), or -1
+    /// (pushing nothing) when nothing is alive there.
     /// </summary>
-    public bool PushBoundary(int terminal, int originSet)
+    public int PushBoundary(int terminal, int originSet)
     {
         int p = _posCount - 1;
         int newStart = _headCount;
@@ -205,16 +206,21 @@ internal sealed class EarleyRecognizer
         _completions.Clear();
         _completions.Add((terminal, originSet));
         bool accepting = Complete(_completions);
-        if (_headCount == newStart && !accepting)
+        if (_born.Count == 0 || (_headCount == newStart && !accepting))
         {
+            _headCount = newStart;
             _setCount = _posSetCount[p];
             _termCount = _posTermCount[p];
             _poolCount = _posPoolCount[p];
-            return false;
+            return -1;
         }
+        int set = _born[0];
         PushPosition(newStart, accepting);
-        return true;
+        return set;
     }
+
+    /// <summary>Terminals that set <paramref name="set"/> expects next (ascending, without ignored terminals).</summary>
+    public ReadOnlySpan<int> ExpectedTerminals(int set) => _terms.AsSpan(_termStart[set], _termStart[set + 1] - _termStart[set]);
 
     // Applies completions; adds born heads; returns whether a born set accepts.
     private bool Complete(List<(int T, int O)> completions)
@@ -448,6 +454,10 @@ internal sealed class EarleyRecognizer
                 lastTerm = next;
             }
             if (item == t.AcceptItem && origin == 0) accepting = true;
+            // Completed items never influence later steps (completion looks up items by their next
+            // symbol), so they stay out of the hash: otherwise every list element would carry the
+            // history of the ones before it and no two contexts would share cache entries.
+            if (next == ParserTables.Complete) continue;
             ulong o1 = origin == s ? SelfOrigin1 : _hash1[origin];
             ulong o2 = origin == s ? SelfOrigin2 : _hash2[origin];
             h1 += Mix(((ulong)(uint)item << 32) ^ o1);

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Vocabulary;
+
+namespace ConstrainedDecoding.Matching;
+
+/// <summary>
+/// Tokens that end a terminal inside themselves and continue with one more lexeme (after any number
+/// of ignored lexemes). They depend only on the terminal, its DFA state and the set of terminals the
+/// parser expects after it, never on the deeper parser stack, so they are cached by that triple.
+/// Tokens that end a second non-ignored terminal inside themselves are listed as
+/// <see cref="BoundaryTokens.Double"/> trie nodes, which the matcher checks exactly with the parser.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+internal sealed class BoundaryTable
+{
+    private readonly CompiledGrammar _grammar;
+    private readonly ConcurrentDictionary<(int Terminal, int State, int Expected), BoundaryTokens> _cache = new();
+    private readonly ConcurrentDictionary<(int Node, int Expected), BoundaryTokens> _nodeCache = new();
+    private readonly ConcurrentDictionary<ExpectedKey, int> _expectedIds = new();
+    private readonly List<int[]> _expectedSets = [];
+    private readonly object _sync = new();
+
+    public BoundaryTable(CompiledGrammar grammar) => _grammar = grammar;
+
+    /// <summary>Interns a set of expected terminals.</summary>
+    public int InternExpected(ReadOnlySpan<int> terminals)
+    {
+        var key = new ExpectedKey(terminals.ToArray());
+        if (_expectedIds.TryGetValue(key, out int id)) return id;
+        lock (_sync)
+        {
+            if (_expectedIds.TryGetValue(key, out id)) return id;
+            id = _expectedSets.Count;
+            _expectedSets.Add(key.Items);
+            _expectedIds[key] = id;
+            return id;
+        }
+    }
+
+    public BoundaryTokens Get(int terminal, int state, int expectedId)
+    {
+        if (_cache.TryGetValue((terminal, state, expectedId), out var bt)) return bt;
+        int[] expected;
+        lock (_sync) expected = _expectedSets[expectedId];
+        bt = Compute(_grammar.TerminalTables[terminal].GetState(state).AcceptNodes, expected);
+        return _cache.GetOrAdd((terminal, state, expectedId), bt);
+    }
+
+    /// <summary>
+    /// Tokens below trie node <paramref name="node"/> whose bytes after the node form one more lexeme
+    /// (after any ignored ones) of a terminal in the expected set — for a boundary that falls exactly at the node.
+    /// </summary>
+    public BoundaryTokens GetBelowNode(int node, int expectedId)
+    {
+        if (_nodeCache.TryGetValue((node, expectedId), out var bt)) return bt;
+        int[] expected;
+        lock (_sync) expected = _expectedSets[expectedId];
+        bt = Compute([node], expected);
+        return _nodeCache.GetOrAdd((node, expectedId), bt);
+    }
+
+    private BoundaryTokens Compute(int[] startNodes, int[] expected)
+    {
+        var g = _grammar;
+        var trie = g.Vocabulary.Trie;
+        var dfas = g.Dfas;
+        var ignoredFlags = g.Tables.IsIgnored;
+        var born = expected.Concat(g.Tables.IgnoredTerminals).Where(t => !dfas[t].IsEmptyLanguage).ToArray();
+        var valid = new List<int>();
+        var doubles = new List<(int Node, int Terminal)>();
+        var levels = new List<List<(int T, int Q)>>();
+        var depth = trie.Depth;
+        var label = trie.Label;
+        var end = trie.SubtreeEnd;
+        foreach (int v in startNodes)
+        {
+            int dv = depth[v];
+            Level(levels, 0).Clear();
+            foreach (int t in born) levels[0].Add((t, LazyDfa.Initial));
+            int i = v + 1, stop = end[v];
+            while (i < stop)
+            {
+                int rel = depth[i] - dv;
+                var parent = levels[rel - 1];
+                var cur = Level(levels, rel);
+                cur.Clear();
+                bool accepted = false, rebirth = false;
+                byte b = label[i];
+                foreach (var (t, q) in parent)
+                {
+                    var dfa = dfas[t];
+                    int q2 = dfa.Step(q, b);
+                    if (q2 == LazyDfa.Dead) continue;
+                    if (dfa.CanContinue(q2) && !cur.Contains((t, q2))) cur.Add((t, q2));
+                    if (dfa.IsAccepting(q2))
+                    {
+                        accepted = true;
+                        if (ignoredFlags[t]) rebirth = true;
+                        else if (end[i] > i + 1) doubles.Add((i, t));
+                    }
+                }
+                if (rebirth)
+                {
+                    foreach (int t in born) cur.Add((t, LazyDfa.Initial));
+                }
+                if (accepted || cur.Count > 0)
+                {
+                    foreach (int tok in trie.TokensAt(i)) valid.Add(tok);
+                }
+                i = cur.Count > 0 ? i + 1 : end[i];
+            }
+        }
+        var dedup = doubles.Distinct().ToArray();
+        return new BoundaryTokens(TokenSet.Create(valid.Distinct().ToList(), g.Vocabulary.MaskWordCount), dedup);
+    }
+
+    private static List<(int T, int Q)> Level(List<List<(int T, int Q)>> levels, int index)
+    {
+        while (levels.Count <= index) levels.Add([]);
+        return levels[index];
+    }
+
+    private readonly struct ExpectedKey : IEquatable<ExpectedKey>
+    {
+        public readonly int[] Items;
+        private readonly int _hash;
+
+        public ExpectedKey(int[] items)
+        {
+            Items = items;
+            var h = new HashCode();
+            foreach (int i in items) h.Add(i);
+            _hash = h.ToHashCode();
+        }
+
+        public bool Equals(ExpectedKey other) => _hash == other._hash && Items.AsSpan().SequenceEqual(other.Items);
+
+        public override bool Equals(object? obj) => obj is ExpectedKey k && Equals(k);
+
+        public override int GetHashCode() => _hash;
+    }
+}
+
+/// <summary>Boundary-crossing tokens for one (terminal, state, expected set).</summary>
+/// <param name="Valid">Tokens valid through one boundary (plus ignored lexemes).</param>
+/// <param name="Double">Trie nodes where a second, non-ignored terminal ends with more bytes below; checked exactly.</param>
+internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[] Double);
+
+/// <summary>A cached context entry: the boundary tokens and the tokens found through further boundaries.</summary>
+internal sealed record ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens);
