@@ -18,12 +18,18 @@ internal sealed partial class RegexSyntaxParser
 
     private static readonly System.Buffers.SearchValues<char> s_hexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
+    // Immutable nodes may be shared; one node per byte value keeps long literal patterns cheap to parse.
+    private static readonly RegexNode[] s_byteNodes = Enumerable.Range(0, 256).Select(b => RegexNode.ByteClass(ByteSet.Single((byte)b))).ToArray();
+
     private RegexNode LiteralNode(int cp)
     {
         if (IgnoreCase) return RegexNode.Codepoints(CaseFolding.AddSimpleCaseVariants(CodepointSet.Single(cp)));
+        if (cp < 0x80) return s_byteNodes[cp];
         Span<byte> utf8 = stackalloc byte[4];
         int n = new Rune(cp).EncodeToUtf8(utf8);
-        return RegexNode.Bytes(utf8[..n]);
+        var parts = new RegexNode[n];
+        for (int i = 0; i < n; i++) parts[i] = s_byteNodes[utf8[i]];
+        return RegexNode.Concat(parts);
     }
 
     private RegexNode SetNode(CodepointSet set, bool negate)
