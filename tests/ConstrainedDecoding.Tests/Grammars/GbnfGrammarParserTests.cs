@@ -147,4 +147,18 @@ public class GbnfGrammarParserTests
         var ex = Assert.Throws<GrammarLimitException>(() => Grammar.FromGbnf("root ::= \"a\"" + new string('?', 100_000)));
         Assert.Equal(nameof(Limits.MaxSyntaxNesting), ex.LimitName);
     }
+
+    [Fact]
+    public void LongRuleChainsBuildWithoutStackOverflowOrQuadraticTime()
+    {
+        const int n = 20_000;
+        var sb = new System.Text.StringBuilder("root ::= r0\n");
+        for (int i = 0; i < n; i++) sb.Append('r').Append(i).Append(" ::= \"a\" r").Append(i + 1).Append('\n');
+        sb.Append('r').Append(n).Append(" ::= \"b\"\n");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var g = Grammar.FromGbnf(sb.ToString());
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 30);
+        Assert.True(BruteForceRecognizer.Accepts(Grammar.FromGbnf("root ::= r0\nr0 ::= \"a\" r1\nr1 ::= \"b\""), "ab"));
+        Assert.True(g.Rules.Length >= n - 2000); // the deepest part of the chain stays rules
+    }
 }

@@ -183,4 +183,25 @@ public class LarkGrammarParserTests
         Assert.Equal(RegexParser.Parse("ab/c", RegexParseOptions.IgnoreCase).Key, g.Terminals[0].Pattern.Key);
         Assert.Equal("/ab\\/c/i", g.Terminals[0].Name);
     }
+
+    [Fact]
+    public void LongTerminalReferenceChainRaisesTheNestingLimitInsteadOfOverflowingTheStack()
+    {
+        var sb = new System.Text.StringBuilder("start: X0\n");
+        for (int i = 0; i < 100_000; i++) sb.Append('X').Append(i).Append(": \"a\" X").Append(i + 1).Append('\n');
+        sb.Append("X100000: \"b\"\n");
+        var ex = Assert.Throws<GrammarLimitException>(() => Grammar.FromLark(sb.ToString()));
+        Assert.Equal(nameof(Limits.MaxSyntaxNesting), ex.LimitName);
+    }
+
+    [Fact]
+    public void LongRuleChainBuilds()
+    {
+        var sb = new System.Text.StringBuilder("start: x0\n");
+        for (int i = 0; i < 50_000; i++) sb.Append('x').Append(i).Append(": \"a\" x").Append(i + 1).Append('\n');
+        sb.Append("x50000: \"b\"\n");
+        var g = Grammar.FromLark(sb.ToString());
+        Assert.Equal(2, g.Terminals.Length);
+        Assert.Equal(50_002, g.Rules.Length);
+    }
 }
