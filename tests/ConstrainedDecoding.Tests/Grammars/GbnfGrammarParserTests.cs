@@ -161,4 +161,16 @@ public class GbnfGrammarParserTests
         Assert.True(BruteForceRecognizer.Accepts(Grammar.FromGbnf("root ::= r0\nr0 ::= \"a\" r1\nr1 ::= \"b\""), "ab"));
         Assert.True(g.Rules.Length >= n - 2000); // the deepest part of the chain stays rules
     }
+
+    [Fact]
+    public void CrlfLineEndsBodiesOnTheirOwnLinesAndLeadingEmptyAlternatives()
+    {
+        const string text = "root ::=\r\n  item ws item\r\n\r\nitem ::= \"x\" |\r\n  \"y\" # either\r\nws ::= | \" \" | \"\\n\" [ \\t]{0,2}\r\n";
+        var g = Grammar.FromGbnf(text);
+        Assert.True(BruteForceRecognizer.Accepts(g, "xy"));
+        Assert.True(BruteForceRecognizer.Accepts(g, "x y"));
+        Assert.True(BruteForceRecognizer.Accepts(g, "y\n\t\tx"));
+        Assert.False(BruteForceRecognizer.Accepts(g, "y\n\t\t\tx"));
+        Assert.False(BruteForceRecognizer.Accepts(g, "x\r\ny"));
+    }
 }

@@ -204,4 +204,13 @@ public class LarkGrammarParserTests
         Assert.Equal(2, g.Terminals.Length);
         Assert.Equal(50_002, g.Rules.Length);
     }
+
+    [Fact]
+    public void CrlfLineEndsAndTabsAreWhitespace()
+    {
+        var g = Grammar.FromLark("start:\t\"a\" b\r\n\t| b\r\nb: \"c\"\r\n");
+        Assert.True(BruteForceRecognizer.Accepts(g, "ac"));
+        Assert.True(BruteForceRecognizer.Accepts(g, "c"));
+        Assert.False(BruteForceRecognizer.Accepts(g, "a"));
+    }
 }
