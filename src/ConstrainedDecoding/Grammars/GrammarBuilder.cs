@@ -335,6 +335,11 @@ public sealed class GrammarBuilder
         {
             throw new GrammarDefinitionException($"Terminal '{name}' is defined in terms of itself; terminals must be regular", name, def.Pos);
         }
+        if (inProgress.Count > Limits.MaxSyntaxNesting)
+        {
+            // Resolution recurses once per reference level; a chain this deep would overflow the stack.
+            throw new GrammarLimitException(nameof(Limits.MaxSyntaxNesting), Limits.MaxSyntaxNesting, $"Terminal '{name}' (at {def.Pos}): chain of terminal references");
+        }
         var node = ToRegex(def.Expr, inProgress, allowRules: false);
         inProgress.Remove(name);
         _resolvedTerminalPatterns[name] = node;
@@ -355,6 +360,9 @@ public sealed class GrammarBuilder
         _ => throw new InvalidOperationException("Unknown expression type"),
     };
 
+    // Recursion bound of FindRegularRules' dependency walk.
+    private const int MaxRegularRuleDepth = 1000;
+
     // Finds non-recursive rules whose expansion is a small regular expression.
     private void FindRegularRules()
     {
@@ -366,6 +374,7 @@ public sealed class GrammarBuilder
             deps[name] = set;
         }
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = visiting, 2 = done
+        int depth = 0;
         foreach (var name in _ruleOrder) Visit(name);
 
         void Visit(string name)
@@ -380,7 +389,12 @@ public sealed class GrammarBuilder
             {
                 if (!_ruleDefs.ContainsKey(d)) { regular = false; continue; }
                 if (state.TryGetValue(d, out int ds) && ds == 1) { regular = false; continue; } // cycle
+                // Deep rule chains are left as rules rather than recursing without bound (stack safety);
+                // the language is the same either way, only fewer rules become terminals.
+                if (!state.ContainsKey(d) && depth >= MaxRegularRuleDepth) { regular = false; continue; }
+                depth++;
                 Visit(d);
+                depth--;
                 if (!_regularRules.ContainsKey(d)) regular = false;
             }
             if (regular)
@@ -423,17 +437,35 @@ public sealed class GrammarBuilder
     {
         int n = _nonterminals.Count;
         var productive = new bool[n];
-        bool changed = true;
-        while (changed)
+        // Worklist: each rule counts its right-hand-side nonterminal occurrences not yet known productive,
+        // so a deep chain of rules costs linear time instead of one full pass per level.
+        var pending = new int[_rules.Count];
+        var uses = new List<int>?[n];
+        var work = new Stack<int>();
+        for (int i = 0; i < _rules.Count; i++)
         {
-            changed = false;
-            foreach (var r in _rules)
+            foreach (var sym in _rules[i].Rhs)
             {
-                if (productive[r.Lhs]) continue;
-                if (r.Rhs.All(s => s.IsTerminal || productive[s.Index]))
+                if (sym.IsTerminal) continue;
+                pending[i]++;
+                (uses[sym.Index] ??= []).Add(i);
+            }
+            if (pending[i] == 0 && !productive[_rules[i].Lhs])
+            {
+                productive[_rules[i].Lhs] = true;
+                work.Push(_rules[i].Lhs);
+            }
+        }
+        while (work.Count > 0)
+        {
+            var users = uses[work.Pop()];
+            if (users is null) continue;
+            foreach (int i in users)
+            {
+                if (--pending[i] == 0 && !productive[_rules[i].Lhs])
                 {
-                    productive[r.Lhs] = true;
-                    changed = true;
+                    productive[_rules[i].Lhs] = true;
+                    work.Push(_rules[i].Lhs);
                 }
             }
         }
