@@ -1,0 +1,67 @@
+using ConstrainedDecoding.Grammars;
+
+namespace ConstrainedDecoding.Tests.Grammars;
+
+public class LarkCommonLibraryTests
+{
+    [Theory]
+    [InlineData("DIGIT", "7", true)]
+    [InlineData("DIGIT", "77", false)]
+    [InlineData("HEXDIGIT", "F", true)]
+    [InlineData("HEXDIGIT", "g", false)]
+    [InlineData("INT", "0123", true)]
+    [InlineData("INT", "-1", false)]
+    [InlineData("SIGNED_INT", "-12", true)]
+    [InlineData("SIGNED_INT", "+3", true)]
+    [InlineData("SIGNED_INT", "+", false)]
+    [InlineData("DECIMAL", "1.", true)]
+    [InlineData("DECIMAL", ".5", true)]
+    [InlineData("DECIMAL", "1.5", true)]
+    [InlineData("DECIMAL", "15", false)]
+    [InlineData("DECIMAL", ".", false)]
+    [InlineData("FLOAT", "1e10", true)]
+    [InlineData("FLOAT", "1.5E-3", true)]
+    [InlineData("FLOAT", ".5e+2", true)]
+    [InlineData("FLOAT", "1", false)]
+    [InlineData("FLOAT", "1e", false)]
+    [InlineData("SIGNED_FLOAT", "-1.0", true)]
+    [InlineData("NUMBER", "42", true)]
+    [InlineData("NUMBER", "4.2", true)]
+    [InlineData("NUMBER", "-4", false)]
+    [InlineData("SIGNED_NUMBER", "-4.2e1", true)]
+    [InlineData("ESCAPED_STRING", "\"\"", true)]
+    [InlineData("ESCAPED_STRING", "\"a\\\"b\\\\\"", true)]
+    [InlineData("ESCAPED_STRING", "\"é😀\"", true)]
+    [InlineData("ESCAPED_STRING", "\"a\\\"", false)]
+    [InlineData("ESCAPED_STRING", "\"a\"b\"", false)]
+    [InlineData("ESCAPED_STRING", "\"a\nb\"", false)]
+    [InlineData("LETTER", "Q", true)]
+    [InlineData("LETTER", "é", false)]
+    [InlineData("LCASE_LETTER", "Q", false)]
+    [InlineData("UCASE_LETTER", "Q", true)]
+    [InlineData("WORD", "Hello", true)]
+    [InlineData("WORD", "he_llo", false)]
+    [InlineData("CNAME", "_foo9", true)]
+    [InlineData("CNAME", "9foo", false)]
+    [InlineData("WS", " \t\r\n\f", true)]
+    [InlineData("WS", "", false)]
+    [InlineData("WS_INLINE", " \t", true)]
+    [InlineData("WS_INLINE", " \n", false)]
+    [InlineData("NEWLINE", "\r\n\n", true)]
+    [InlineData("NEWLINE", "\r", false)]
+    [InlineData("CR", "\r", true)]
+    [InlineData("LF", "\n", true)]
+    [InlineData("SH_COMMENT", "# hi", true)]
+    [InlineData("SH_COMMENT", "# hi\n", false)]
+    [InlineData("CPP_COMMENT", "// x / y", true)]
+    [InlineData("CPP_COMMENT", "/ x", false)]
+    [InlineData("C_COMMENT", "/* a\n** b **/", true)]
+    [InlineData("C_COMMENT", "/**/", true)]
+    [InlineData("C_COMMENT", "/*/", false)]
+    [InlineData("C_COMMENT", "/* a */ */", false)]
+    public void CommonTerminalMatchesItsUsualLanguage(string name, string input, bool expected)
+    {
+        var g = Grammar.FromLark($"start: {name}\n%import common.{name}\n");
+        Assert.Equal(expected, BruteForceRecognizer.Accepts(g, input));
+    }
+}
