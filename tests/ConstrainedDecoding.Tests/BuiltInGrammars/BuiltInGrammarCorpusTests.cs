@@ -28,6 +28,15 @@ public sealed class BuiltInGrammarCorpusTests
     }
 
     [Theory]
+    [MemberData(nameof(AcceptCases))]
+    public void AcceptsValidDocumentWithWindowsLineEndings(string relativePath)
+    {
+        var (grammar, text) = Load(relativePath);
+        var crlf = text.ReplaceLineEndings("\r\n");
+        Assert.True(BuiltInGrammarHarness.Accepts(grammar, crlf), $"{grammar}.lark rejected {relativePath} with CRLF line endings");
+    }
+
+    [Theory]
     [MemberData(nameof(RejectCases))]
     public void RejectsBrokenDocument(string relativePath)
     {
