@@ -1,0 +1,1 @@
+intmain(void) { return 0; }

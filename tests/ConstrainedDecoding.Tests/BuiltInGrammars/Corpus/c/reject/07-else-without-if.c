@@ -1,0 +1,1 @@
+void f(int a) { else { a = 1; } }

@@ -1,0 +1,1 @@
+structpoint { int x; };

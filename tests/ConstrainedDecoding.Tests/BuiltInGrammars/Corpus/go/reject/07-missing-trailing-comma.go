@@ -1,0 +1,6 @@
+package main
+
+var m = map[string]int{
+	"a": 1,
+	"b": 2
+}

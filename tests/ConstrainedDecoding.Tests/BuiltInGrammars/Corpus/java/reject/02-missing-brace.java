@@ -1,0 +1,6 @@
+class A {
+    void f() {
+        if (true) {
+            System.out.println("x");
+        }
+    

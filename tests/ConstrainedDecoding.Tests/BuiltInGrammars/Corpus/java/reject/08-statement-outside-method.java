@@ -1,0 +1,1 @@
+class A { System.out.println("x"); }

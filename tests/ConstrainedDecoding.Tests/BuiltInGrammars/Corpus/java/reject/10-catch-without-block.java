@@ -1,0 +1,1 @@
+class A { void f() { try { g(); } catch (Exception e) h(); } }
