@@ -1,0 +1,26 @@
+using ConstrainedDecoding.Vocabulary;
+
+namespace ConstrainedDecoding.Bench.Inputs;
+
+/// <summary>Loads a <see cref="TokenVocabulary"/> from a Hugging Face tokenizer.json.</summary>
+/// <remarks>
+/// The one place the bench depends on the tokenizer loader (shared, as a linked file, with the
+/// BenchmarkDotNet project), so adapting to the loader's API is a one-line change.
+/// </remarks>
+internal static class VocabularyFiles
+{
+    /// <summary>Loads the vocabulary.</summary>
+    /// <param name="tokenizerJsonPath">Path of tokenizer.json.</param>
+    /// <exception cref="NotSupportedException">The tokenizer loader is not available in this build.</exception>
+    public static TokenVocabulary Load(string tokenizerJsonPath) =>
+        throw new NotSupportedException(
+            "the tokenizer.json loader (ConstrainedDecoding.Tokenizers) is not merged into this build yet");
+
+    /// <summary>A display name for a tokenizer: the folder holding tokenizer.json, or the file name.</summary>
+    public static string DisplayName(string tokenizerJsonPath)
+    {
+        var full = Path.GetFullPath(tokenizerJsonPath);
+        var dir = Path.GetFileName(Path.GetDirectoryName(full));
+        return string.IsNullOrEmpty(dir) ? Path.GetFileName(full) : dir;
+    }
+}
