@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ConstrainedDecoding.Bench.Measurement;
 
 namespace ConstrainedDecoding.Bench.Reporting;
@@ -30,6 +31,7 @@ internal sealed class BenchSummary
     public int Instances { get; set; }
     public int ValidInstances { get; set; }
     public int InstancesSkipped { get; set; }
+    public int InstancesReplayed { get; set; }
     public int AcceptedInstances { get; set; }
     public int ValidationErrors { get; set; }
     public int InvalidationErrors { get; set; }
@@ -56,6 +58,7 @@ internal sealed class BenchSummary
 
     /// <summary>Whether any error that <c>--strict</c> fails on was counted.</summary>
     public bool HasErrors =>
+        (Mode == "grammar" && CompileErrors > 0) ||
         ValidationErrors + InvalidationErrors + MaskMismatches + MaskAcceptMismatches + StopMismatches + MatcherErrors > 0;
 }
 
@@ -74,17 +77,17 @@ internal sealed class CrossCheckSummary
     public List<MaskMismatchRecord> Examples { get; set; } = [];
 }
 
-/// <summary>One failed check, with enough to replay it.</summary>
+/// <summary>One failed check, with enough to replay it (absent fields are left out of the JSON).</summary>
 internal sealed record FailureRecord(
     string Kind,
     string SchemaId,
-    int? Test,
-    bool? Valid,
-    int? Position,
-    int? TokenId,
-    string? Token,
-    string? Context,
-    string? Message);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Test,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Valid,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Position,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? TokenId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Token,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Context,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message);
 
 /// <summary>One state where the fast and the reference masks differ.</summary>
 internal sealed record MaskMismatchRecord(string SchemaId, int Test, int Position, string Context, List<TokenDiff> Tokens);

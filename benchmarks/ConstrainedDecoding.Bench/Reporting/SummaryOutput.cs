@@ -36,7 +36,7 @@ internal static class SummaryOutput
         sb.AppendLine(ci, $"{s.Command} ({s.Mode}) tokenizer {s.Tokenizer} ({s.VocabSize} tokens), {s.Machine.ProcessorCount} cpus, {s.Machine.Framework}");
         sb.Append(ci, $"  schemas {s.Schemas}  compiled {s.Compiled}  compile errors {s.CompileErrors}  passing {s.Passing}");
         sb.AppendLine(s.UnmatchedSchemas > 0 ? $"  unmatched {s.UnmatchedSchemas} (no schema with that id)" : "");
-        sb.AppendLine(ci, $"  instances {s.Instances} (valid {s.ValidInstances}, skipped {s.InstancesSkipped})  tokens {s.Tokens}");
+        sb.AppendLine(ci, $"  instances {s.Instances} (valid {s.ValidInstances}, replayed {s.InstancesReplayed}, accepted {s.AcceptedInstances})  tokens {s.Tokens}");
         sb.AppendLine(ci, $"  validation errors {s.ValidationErrors}  invalidation errors {s.InvalidationErrors}  mask mismatches {s.MaskMismatches}");
         if (s.MaskAcceptMismatches + s.StopMismatches + s.MatcherErrors > 0)
         {
@@ -48,7 +48,7 @@ internal static class SummaryOutput
                 $"{c.FastOnlyTokens} tokens only in fast mask, {c.ReferenceOnlyTokens} only in reference");
         }
         sb.AppendLine();
-        sb.AppendLine("  µs        count       p50       p90       p99     p99.9       max      mean");
+        sb.AppendLine("  µs          count       p50       p90       p99     p99.9       max      mean");
         Row(sb, "tbm", s.TbmUs);
         Row(sb, "ttfm", s.TtfmUs);
         Row(sb, "compile", s.CompileUs);
@@ -69,7 +69,7 @@ internal static class SummaryOutput
 
     private static void Row(StringBuilder sb, string name, LatencyStats st) =>
         sb.AppendLine(CultureInfo.InvariantCulture,
-            $"  {name,-8}{st.Count,9}{st.P50,10:F1}{st.P90,10:F1}{st.P99,10:F1}{st.P999,10:F1}{st.Max,10:F1}{st.Mean,10:F1}");
+            $"  {name,-10}{st.Count,9}{st.P50,10:F1}{st.P90,10:F1}{st.P99,10:F1}{st.P999,10:F1}{st.Max,10:F1}{st.Mean,10:F1}");
 
     private static string Quote(string text) => JsonSerializer.Serialize(text, JsonOptions);
 }

@@ -11,6 +11,9 @@ namespace ConstrainedDecoding.Bench.Runs;
 /// </summary>
 internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, InstanceReplayer replayer, BenchSummary summary, int maxFailures)
 {
+    /// <summary>Distinct compile error messages kept in the summary (most frequent first).</summary>
+    public const int MaxCompileErrorReasons = 30;
+
     private readonly LatencySamples _compile = new();
 
     /// <summary>Compile times (front end + compile) of every compile attempt.</summary>
@@ -30,19 +33,22 @@ internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, In
                 summary.InstancesSkipped += group.Instances.Count;
                 continue;
             }
-            if (!ReferenceEquals(target, lastTarget))
+            bool newTarget = !ReferenceEquals(target, lastTarget);
+            if (newTarget)
             {
                 _compile.Add(target.CompileTicks);
                 lastTarget = target;
             }
             summary.Schemas++;
+            summary.Instances += group.Instances.Count;
+            summary.ValidInstances += group.Instances.Count(i => i.Valid);
             if (target.Compiled is null)
             {
                 summary.CompileErrors++;
                 summary.InstancesSkipped += group.Instances.Count;
                 string reason = target.Error ?? "unknown";
                 summary.CompileErrorReasons[reason] = summary.CompileErrorReasons.GetValueOrDefault(reason) + 1;
-                AddFailure(new FailureRecord("compile_error", group.SchemaId, null, null, null, null, null, null, reason));
+                if (newTarget) AddFailure(new FailureRecord("compile_error", target.Name, null, null, null, null, null, null, reason));
                 continue;
             }
             summary.Compiled++;
@@ -55,12 +61,15 @@ internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, In
             progress?.Invoke(g + 1);
         }
         summary.GrammarsCompiled = targets.CompileSuccesses;
+        summary.CompileErrorReasons = summary.CompileErrorReasons
+            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Take(MaxCompileErrorReasons)
+            .ToDictionary();
     }
 
     private bool ReplayOne(GrammarTarget target, TokenInstance instance, bool grammarMode)
     {
-        summary.Instances++;
-        if (instance.Valid) summary.ValidInstances++;
+        summary.InstancesReplayed++;
         var outcome = replayer.Replay(target, instance);
         bool expected = grammarMode || instance.Valid;
         bool right = outcome.FullyAccepted == expected && !outcome.IsMatcherFault;
