@@ -1,11 +1,20 @@
+using System.Collections.Concurrent;
+using ConstrainedDecoding.Regex;
 using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Matching;
 
-/// <summary>Per-vocabulary cache of terminal automata and their token tables, keyed by pattern.</summary>
+/// <summary>Per-vocabulary cache of terminal tables keyed by the pattern's canonical key, so grammars share them.</summary>
 internal sealed class TerminalTableCache
 {
+    private readonly ConcurrentDictionary<string, Lazy<TerminalTable>> _tables = new(StringComparer.Ordinal);
+
     public TerminalTableCache(TokenVocabulary vocabulary) => Vocabulary = vocabulary;
 
     public TokenVocabulary Vocabulary { get; }
+
+    public int Count => _tables.Count;
+
+    public TerminalTable GetOrCreate(RegexNode pattern) =>
+        _tables.GetOrAdd(pattern.Key, _ => new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))).Value;
 }

@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Grammars;
+using ConstrainedDecoding.Parsing;
+using ConstrainedDecoding.Vocabulary;
+
+namespace ConstrainedDecoding.Matching;
+
+/// <summary>
+/// A grammar compiled against a vocabulary: parser tables, one shared terminal table per terminal,
+/// and a cache of context-dependent token lists keyed by parser state. Immutable from the outside and
+/// thread-safe: create any number of <see cref="GrammarMatcher"/>s from it, on any threads.
+/// </summary>
+public sealed class CompiledGrammar
+{
+    private readonly ConcurrentDictionary<ContextKey, int[]> _contextCache = new();
+
+    internal CompiledGrammar(Grammar grammar, TokenVocabulary vocabulary)
+    {
+        Grammar = grammar;
+        Vocabulary = vocabulary;
+        Tables = new ParserTables(grammar);
+        var cache = vocabulary.Tables;
+        TerminalTables = new TerminalTable[grammar.Terminals.Length];
+        Dfas = new LazyDfa[grammar.Terminals.Length];
+        for (int i = 0; i < TerminalTables.Length; i++)
+        {
+            TerminalTables[i] = cache.GetOrCreate(grammar.Terminals[i].Pattern);
+            Dfas[i] = TerminalTables[i].Dfa;
+        }
+        var stop = vocabulary.StopTokenIds.Where(id => id < vocabulary.Count).ToArray();
+        Array.Sort(stop);
+        StopTokenIds = stop;
+    }
+
+    /// <summary>The grammar.</summary>
+    public Grammar Grammar { get; }
+
+    /// <summary>The vocabulary.</summary>
+    public TokenVocabulary Vocabulary { get; }
+
+    /// <summary>Number of <see cref="uint"/> words a token bitmask needs.</summary>
+    public int MaskWordCount => Vocabulary.MaskWordCount;
+
+    /// <summary>Number of cached context-dependent entries (diagnostics).</summary>
+    public int ContextCacheCount => _contextCache.Count;
+
+    internal ParserTables Tables { get; }
+
+    internal TerminalTable[] TerminalTables { get; }
+
+    internal LazyDfa[] Dfas { get; }
+
+    internal int[] StopTokenIds { get; }
+
+    /// <summary>A new matcher at the start of the language.</summary>
+    public GrammarMatcher CreateMatcher() => new(this);
+
+    internal bool TryGetContext(in ContextKey key, out int[] tokens) => _contextCache.TryGetValue(key, out tokens!);
+
+    internal void AddContext(in ContextKey key, int[] tokens)
+    {
+        if (_contextCache.Count >= Limits.MaxContextMaskCacheEntries)
+        {
+            // Bounded: start over rather than grow without limit.
+            _contextCache.Clear();
+        }
+        _contextCache.TryAdd(key, tokens);
+    }
+}
+
+/// <summary>Key of a context-dependent token list: a lexer head's terminal and DFA state, and the structural hash of its origin set.</summary>
+internal readonly record struct ContextKey(int Terminal, int State, ulong Hash1, ulong Hash2);

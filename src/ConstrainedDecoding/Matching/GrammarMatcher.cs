@@ -1,0 +1,303 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using ConstrainedDecoding.Parsing;
+
+namespace ConstrainedDecoding.Matching;
+
+/// <summary>
+/// Tracks one sequence against a <see cref="CompiledGrammar"/>: fills the exact next-token bitmask,
+/// accepts tokens or raw bytes, rolls back, forks, and reports what the grammar forces next.
+/// </summary>
+/// <remarks>
+/// <para>Mask semantics: after consuming bytes <c>p</c>, token <c>t</c> is allowed iff <c>p·bytes(t)</c>
+/// is a prefix of some string in the grammar's language; stop tokens are allowed iff <c>p</c> itself is
+/// in the language; special tokens and ids past the vocabulary (logits padding) are never allowed.
+/// Bit <c>i &amp; 31</c> of word <c>i &gt;&gt; 5</c> is token <c>i</c>.</para>
+/// <para>Not thread-safe: one matcher per sequence. Use <see cref="Fork"/> to branch. Steady-state
+/// mask fills and token accepts do not allocate (apart from amortized growth of the history).</para>
+/// </remarks>
+public sealed class GrammarMatcher
+{
+    private readonly CompiledGrammar _grammar;
+    private readonly EarleyRecognizer _recognizer;
+    private int[] _tokenStart = new int[64];   // recognizer position before each accepted unit
+    private bool[] _tokenIsStop = new bool[64];
+    private int _tokenCount;
+    private bool _terminated;
+    private readonly List<int> _scratch = [];
+    private uint[]? _maskScratch;
+
+    /// <summary>Creates a matcher at the start of the language.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="grammar"/> is null.</exception>
+    public GrammarMatcher(CompiledGrammar grammar)
+    {
+        ArgumentNullException.ThrowIfNull(grammar);
+        _grammar = grammar;
+        _recognizer = new EarleyRecognizer(grammar.Tables, grammar.Dfas);
+    }
+
+    private GrammarMatcher(GrammarMatcher other)
+    {
+        _grammar = other._grammar;
+        _recognizer = other._recognizer.Clone();
+        _tokenStart = (int[])other._tokenStart.Clone();
+        _tokenIsStop = (bool[])other._tokenIsStop.Clone();
+        _tokenCount = other._tokenCount;
+        _terminated = other._terminated;
+    }
+
+    /// <summary>The compiled grammar.</summary>
+    public CompiledGrammar Grammar => _grammar;
+
+    /// <summary>Words a mask needs (<see cref="CompiledGrammar.MaskWordCount"/>).</summary>
+    public int MaskWordCount => _grammar.MaskWordCount;
+
+    /// <summary>Whether the bytes consumed so far form a complete string of the language (a stop token is allowed).</summary>
+    public bool IsAccepting => !_terminated && _recognizer.IsAccepting;
+
+    /// <summary>Whether a stop token has been accepted; nothing else is allowed until rollback or reset.</summary>
+    public bool IsTerminated => _terminated;
+
+    /// <summary>Number of accepted units (tokens, byte strings, stop) that <see cref="Rollback"/> can undo.</summary>
+    public int AcceptedCount => _tokenCount;
+
+    /// <summary>Number of bytes consumed (excluding stop).</summary>
+    public int ConsumedByteCount { get; private set; }
+
+    /// <summary>Fills <paramref name="mask"/> with the allowed next tokens.</summary>
+    /// <param name="mask">At least <see cref="MaskWordCount"/> words; words past that are left untouched.</param>
+    /// <exception cref="ArgumentException"><paramref name="mask"/> is too short.</exception>
+    /// <exception cref="Grammars.GrammarLimitException">A named limit was hit while extending a lazy table.</exception>
+    public void FillNextTokenMask(Span<uint> mask)
+    {
+        if (mask.Length < MaskWordCount) ThrowMaskTooShort(mask.Length, nameof(mask));
+        mask = mask[..MaskWordCount];
+        mask.Clear();
+        if (_terminated) return;
+        var r = _recognizer;
+        var tables = _grammar.TerminalTables;
+        int hs = r.HeadStart, he = r.HeadEnd;
+        for (int h = hs; h < he; h++)
+        {
+            int term = r.HeadTerminal(h);
+            int q = r.HeadState(h);
+            var st = tables[term].GetState(q);
+            st.Inside.OrInto(mask);
+            if (st.AcceptNodes.Length == 0) continue;
+            int origin = r.HeadOrigin(h);
+            var key = new ContextKey(term, q, r.SetHash1(origin), r.SetHash2(origin));
+            if (!_grammar.TryGetContext(key, out var ids))
+            {
+                ids = ComputeContextTokens(term, origin, st.AcceptNodes);
+                _grammar.AddContext(key, ids);
+            }
+            foreach (int id in ids) mask[id >> 5] |= 1u << (id & 31);
+        }
+        bool accepting = r.IsAccepting;
+        foreach (int id in _grammar.StopTokenIds)
+        {
+            if (accepting) mask[id >> 5] |= 1u << (id & 31);
+            else mask[id >> 5] &= ~(1u << (id & 31));
+        }
+    }
+
+    // Tokens that end `term` inside themselves and continue validly after the boundary.
+    private int[] ComputeContextTokens(int term, int origin, int[] acceptNodes)
+    {
+        var r = _recognizer;
+        var trie = _grammar.Vocabulary.Trie;
+        int basePos = r.Position;
+        _scratch.Clear();
+        if (r.PushBoundary(term, origin))
+        {
+            int boundary = r.Position;
+            var depth = trie.Depth;
+            var label = trie.Label;
+            var end = trie.SubtreeEnd;
+            foreach (int v in acceptNodes)
+            {
+                int dv = depth[v];
+                int i = v + 1, stop = end[v];
+                while (i < stop)
+                {
+                    r.TruncateTo(boundary + depth[i] - dv - 1);
+                    if (!r.Step(label[i]))
+                    {
+                        i = end[i];
+                        continue;
+                    }
+                    foreach (int t in trie.TokensAt(i)) _scratch.Add(t);
+                    i++;
+                }
+                r.TruncateTo(boundary);
+            }
+        }
+        r.TruncateTo(basePos);
+        if (_scratch.Count == 0) return [];
+        _scratch.Sort();
+        int n = 1;
+        for (int k = 1; k < _scratch.Count; k++)
+        {
+            if (_scratch[k] != _scratch[n - 1]) _scratch[n++] = _scratch[k];
+        }
+        return _scratch.GetRange(0, n).ToArray();
+    }
+
+    /// <summary>Whether <paramref name="tokenId"/> is allowed now (same answer as its mask bit).</summary>
+    public bool IsTokenAllowed(int tokenId)
+    {
+        if (_terminated || (uint)tokenId >= (uint)_grammar.Vocabulary.Count) return false;
+        if (_grammar.Vocabulary.IsStop(tokenId)) return _recognizer.IsAccepting;
+        if (_grammar.Vocabulary.IsSpecial(tokenId)) return false;
+        return IsBytesAllowed(_grammar.Vocabulary.GetTokenBytes(tokenId));
+    }
+
+    /// <summary>Whether consuming <paramref name="bytes"/> now would keep the input a viable prefix. Does not change state.</summary>
+    public bool IsBytesAllowed(ReadOnlySpan<byte> bytes)
+    {
+        if (_terminated) return false;
+        var r = _recognizer;
+        int pos = r.Position;
+        bool ok = true;
+        foreach (byte b in bytes)
+        {
+            if (!r.Step(b)) { ok = false; break; }
+        }
+        r.TruncateTo(pos);
+        return ok;
+    }
+
+    /// <summary>Accepts a token if the grammar allows it.</summary>
+    /// <returns>Whether it was allowed (and so accepted); on false the state is unchanged.</returns>
+    public bool TryAcceptToken(int tokenId)
+    {
+        if (_terminated || (uint)tokenId >= (uint)_grammar.Vocabulary.Count) return false;
+        if (_grammar.Vocabulary.IsStop(tokenId))
+        {
+            if (!_recognizer.IsAccepting) return false;
+            PushUnit(isStop: true);
+            _terminated = true;
+            return true;
+        }
+        if (_grammar.Vocabulary.IsSpecial(tokenId)) return false;
+        return TryAcceptBytes(_grammar.Vocabulary.GetTokenBytes(tokenId));
+    }
+
+    /// <summary>Accepts raw bytes (one rollback unit) if they keep the input a viable prefix.</summary>
+    /// <returns>Whether they were accepted; on false the state is unchanged.</returns>
+    public bool TryAcceptBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (_terminated) return false;
+        var r = _recognizer;
+        int pos = r.Position;
+        foreach (byte b in bytes)
+        {
+            if (!r.Step(b))
+            {
+                r.TruncateTo(pos);
+                return false;
+            }
+        }
+        PushUnit(isStop: false, startPosition: pos);
+        ConsumedByteCount += bytes.Length;
+        return true;
+    }
+
+    /// <summary>Accepts the UTF-8 encoding of <paramref name="text"/> (one rollback unit).</summary>
+    public bool TryAcceptString(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryAcceptBytes(Encoding.UTF8.GetBytes(text));
+    }
+
+    private void PushUnit(bool isStop, int startPosition = -1)
+    {
+        if (_tokenCount == _tokenStart.Length)
+        {
+            Array.Resize(ref _tokenStart, _tokenCount * 2);
+            Array.Resize(ref _tokenIsStop, _tokenCount * 2);
+        }
+        _tokenStart[_tokenCount] = startPosition < 0 ? _recognizer.Position : startPosition;
+        _tokenIsStop[_tokenCount] = isStop;
+        _tokenCount++;
+    }
+
+    /// <summary>Undoes the last <paramref name="count"/> accepted units (tokens, byte strings or stop).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than <see cref="AcceptedCount"/>.</exception>
+    public void Rollback(int count)
+    {
+        if (count < 0 || count > _tokenCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Cannot roll back {count} units; {_tokenCount} were accepted.");
+        }
+        if (count == 0) return;
+        int target = _tokenCount - count;
+        for (int k = target; k < _tokenCount; k++)
+        {
+            if (_tokenIsStop[k]) _terminated = false;
+        }
+        _recognizer.TruncateTo(_tokenStart[target]);
+        _tokenCount = target;
+        ConsumedByteCount = CountBytes();
+    }
+
+    private int CountBytes()
+    {
+        // Positions are bytes plus one per virtual boundary, and there are none outside mask walks.
+        return _recognizer.Position;
+    }
+
+    /// <summary>Returns to the start of the language.</summary>
+    public void Reset()
+    {
+        _recognizer.TruncateTo(0);
+        _tokenCount = 0;
+        _terminated = false;
+        ConsumedByteCount = 0;
+    }
+
+    /// <summary>An independent copy sharing the compiled grammar.</summary>
+    public GrammarMatcher Fork() => new(this) { ConsumedByteCount = ConsumedByteCount };
+
+    /// <summary>
+    /// The bytes the grammar forces next: the longest byte string that every continuation starts with
+    /// (stops early where ending is allowed). Does not change state.
+    /// </summary>
+    public byte[] GetForcedBytes()
+    {
+        if (_terminated) return [];
+        var r = _recognizer;
+        int pos = r.Position;
+        var bytes = new List<byte>();
+        while (bytes.Count < Limits.MaxForcedBytes && !r.IsAccepting)
+        {
+            var next = r.NextBytes();
+            if (next.Count != 1) break;
+            byte b = next.Members().First();
+            if (!r.Step(b)) break;
+            bytes.Add(b);
+        }
+        r.TruncateTo(pos);
+        return bytes.ToArray();
+    }
+
+    /// <summary>Whether exactly one token is allowed next (a forced token that can be appended without sampling).</summary>
+    public bool TryGetForcedToken(out int tokenId)
+    {
+        _maskScratch ??= new uint[MaskWordCount];
+        FillNextTokenMask(_maskScratch);
+        tokenId = -1;
+        for (int w = 0; w < _maskScratch.Length; w++)
+        {
+            uint bits = _maskScratch[w];
+            if (bits == 0) continue;
+            if ((bits & (bits - 1)) != 0 || tokenId >= 0) { tokenId = -1; return false; }
+            tokenId = (w << 5) + System.Numerics.BitOperations.TrailingZeroCount(bits);
+        }
+        return tokenId >= 0;
+    }
+
+    [DoesNotReturn]
+    private void ThrowMaskTooShort(int length, string paramName) =>
+        throw new ArgumentException($"The mask has {length} words; {MaskWordCount} are needed for logits width {_grammar.Vocabulary.LogitsWidth}.", paramName);
+}

@@ -1,0 +1,93 @@
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
+using ConstrainedDecoding.Vocabulary;
+
+namespace ConstrainedDecoding.Matching;
+
+/// <summary>
+/// The mask store for one terminal over one vocabulary: the terminal's lazy DFA and, for each DFA
+/// state reached so far, the tokens that can be consumed entirely inside the terminal from that state
+/// (context-independent) plus the trie nodes where the terminal may end inside a token (the only
+/// places where the parser has a say). Shared by every grammar that uses the same pattern.
+/// </summary>
+/// <remarks>Thread-safe: entries are computed once under a lock and published.</remarks>
+internal sealed class TerminalTable
+{
+    private readonly TokenVocabulary _vocab;
+    private readonly object _sync = new();
+    private StateTokens?[] _states = new StateTokens?[16];
+
+    public TerminalTable(RegexNode pattern, TokenVocabulary vocab)
+    {
+        Pattern = pattern;
+        _vocab = vocab;
+        Dfa = new LazyDfa(pattern);
+    }
+
+    public RegexNode Pattern { get; }
+
+    public LazyDfa Dfa { get; }
+
+    /// <summary>Per-state token data (computed on first use with one trie walk).</summary>
+    public StateTokens GetState(int dfaState)
+    {
+        var arr = Volatile.Read(ref _states);
+        if (dfaState < arr.Length && arr[dfaState] is { } st) return st;
+        return Compute(dfaState);
+    }
+
+    private StateTokens Compute(int dfaState)
+    {
+        lock (_sync)
+        {
+            if (dfaState < _states.Length && _states[dfaState] is { } existing) return existing;
+            var st = Walk(dfaState);
+            if (dfaState >= _states.Length)
+            {
+                var bigger = new StateTokens?[Math.Max(dfaState + 1, _states.Length * 2)];
+                Array.Copy(_states, bigger, _states.Length);
+                bigger[dfaState] = st;
+                Volatile.Write(ref _states, bigger);
+            }
+            else
+            {
+                Volatile.Write(ref _states[dfaState], st);
+            }
+            return st;
+        }
+    }
+
+    // One DFS over the token trie from dfaState, skipping subtrees at dead bytes.
+    private StateTokens Walk(int dfaState)
+    {
+        var trie = _vocab.Trie;
+        var inside = new List<int>();
+        var acceptNodes = new List<int>();
+        var stateAt = new int[trie.MaxDepth + 1];
+        stateAt[0] = dfaState;
+        int i = 1;
+        var label = trie.Label;
+        var depth = trie.Depth;
+        var end = trie.SubtreeEnd;
+        while (i < trie.NodeCount)
+        {
+            int d = depth[i];
+            int s = Dfa.Step(stateAt[d - 1], label[i]);
+            if (s == LazyDfa.Dead)
+            {
+                i = end[i];
+                continue;
+            }
+            stateAt[d] = s;
+            foreach (int t in trie.TokensAt(i)) inside.Add(t);
+            if (Dfa.IsAccepting(s) && end[i] > i + 1) acceptNodes.Add(i);
+            i++;
+        }
+        return new StateTokens(TokenSet.Create(inside, _vocab.MaskWordCount), acceptNodes.ToArray());
+    }
+}
+
+/// <summary>Tokens for one terminal DFA state.</summary>
+/// <param name="Inside">Tokens whose bytes all stay inside the terminal (the DFA is alive after them).</param>
+/// <param name="AcceptNodes">Trie nodes with children where the DFA accepts: tokens below them may end the terminal mid-token.</param>
+internal sealed record StateTokens(TokenSet Inside, int[] AcceptNodes);
