@@ -1,3 +1,4 @@
+using ConstrainedDecoding.Tokenizers.HuggingFace;
 using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Bench.Inputs;
@@ -9,12 +10,11 @@ namespace ConstrainedDecoding.Bench.Inputs;
 /// </remarks>
 internal static class VocabularyFiles
 {
-    /// <summary>Loads the vocabulary.</summary>
+    /// <summary>Loads the vocabulary (stop ids from the config files beside tokenizer.json).</summary>
     /// <param name="tokenizerJsonPath">Path of tokenizer.json.</param>
-    /// <exception cref="NotSupportedException">The tokenizer loader is not available in this build.</exception>
-    public static TokenVocabulary Load(string tokenizerJsonPath) =>
-        throw new NotSupportedException(
-            "the tokenizer.json loader (ConstrainedDecoding.Tokenizers) is not merged into this build yet");
+    /// <exception cref="Tokenizers.TokenizerFormatException">The file is not a supported tokenizer.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static TokenVocabulary Load(string tokenizerJsonPath) => HuggingFaceVocabulary.Load(tokenizerJsonPath);
 
     /// <summary>A display name for a tokenizer: the folder holding tokenizer.json, or the file name.</summary>
     public static string DisplayName(string tokenizerJsonPath)

@@ -111,7 +111,7 @@ internal static class BenchRunner
             vocab = VocabularyFiles.Load(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or FormatException
-                                      or NotSupportedException or System.Text.Json.JsonException or ArgumentException)
+                                      or Tokenizers.TokenizerFormatException or ArgumentException)
         {
             throw new UsageException($"--tokenizer: cannot load {path}: {e.Message}", showUsage: false);
         }
