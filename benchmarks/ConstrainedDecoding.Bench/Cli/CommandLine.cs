@@ -22,7 +22,8 @@ internal static class CommandLine
           --samples    crosscheck: number of matcher states compared with the brute-force reference
           --seed       crosscheck: seed of the state sampler (default 1)
           --failures   how many failures to list in the summary (default 20)
-          --strict     exit with code 3 when any validation, invalidation or mask error is counted
+          --strict     exit with code 3 when any validation, invalidation or mask error (or, with
+                       --grammar, a compile error) is counted
 
         exit codes: 0 run completed, 2 bad command line or missing input, 3 errors counted with --strict
         """;
