@@ -64,6 +64,12 @@ internal static class SummaryOutput
             sb.AppendLine(f.Message is { } m ? $": {m}" : "");
         }
         if (s.Failures.Count > 5) sb.AppendLine(ci, $"  … {s.Failures.Count - 5} more failures listed in the JSON");
+        foreach (var m in s.Crosscheck?.Examples.Take(3) ?? [])
+        {
+            sb.Append(ci, $"  mask_mismatch: {m.SchemaId} test {m.Test} at token {m.Position}:");
+            foreach (var t in m.Tokens) sb.Append(ci, $" {t.Id} {Quote(t.Text)} ({(t.Fast ? "fast only" : "reference only")})");
+            sb.AppendLine();
+        }
         return sb.ToString();
     }
 

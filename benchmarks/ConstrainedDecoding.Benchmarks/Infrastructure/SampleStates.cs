@@ -23,7 +23,7 @@ internal static class SampleStates
         ["arithmetic"] =
         [
             ("start", ""),
-            ("open_paren", "(1 + 2) * 3.5 - (4 / "),
+            ("paren", "(1 + 2) * 3.5 - (4 / "),
             ("in_number", "12 * 34"),
         ],
         ["sql"] =
