@@ -72,6 +72,13 @@ internal static class SampleStates
     public static string Prefix(string grammar, string state) =>
         s_states[grammar].First(s => s.State == state).Prefix;
 
+    /// <summary>Compiles a built-in grammar against a tokenizer and returns a matcher at one of its states.</summary>
+    public static GrammarMatcher MatcherAt(string tokenizer, string grammar, string state)
+    {
+        var compiled = new GrammarCompiler(BenchmarkInputs.Vocabulary(tokenizer)).Compile(BenchmarkInputs.Grammar(grammar));
+        return MatcherAt(compiled, grammar, state);
+    }
+
     /// <summary>
     /// A matcher at a state: the prefix is fed byte by byte. When the grammar rejects a byte the
     /// matcher stays at the longest accepted prefix and a warning is printed (the case then measures

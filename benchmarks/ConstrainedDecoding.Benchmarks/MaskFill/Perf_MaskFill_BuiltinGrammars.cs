@@ -26,9 +26,8 @@ public class Perf_MaskFill_BuiltinGrammars
     public void Setup()
     {
         var (grammar, state) = SampleStates.Split(Case);
-        var compiled = new GrammarCompiler(BenchmarkInputs.Vocabulary(BenchmarkInputs.DefaultTokenizer)).Compile(BenchmarkInputs.Grammar(grammar));
-        _matcher = SampleStates.MatcherAt(compiled, grammar, state);
-        _mask = new uint[compiled.MaskWordCount];
+        _matcher = SampleStates.MatcherAt(BenchmarkInputs.DefaultTokenizer, grammar, state);
+        _mask = new uint[_matcher.MaskWordCount];
     }
 
     [Benchmark]

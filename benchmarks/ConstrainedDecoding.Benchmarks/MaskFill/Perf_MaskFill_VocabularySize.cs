@@ -30,9 +30,8 @@ public class Perf_MaskFill_VocabularySize
     [GlobalSetup]
     public void Setup()
     {
-        var compiled = new GrammarCompiler(BenchmarkInputs.Vocabulary(Tokenizer)).Compile(BenchmarkInputs.Grammar(GrammarName));
-        _matcher = SampleStates.MatcherAt(compiled, GrammarName, State);
-        _mask = new uint[compiled.MaskWordCount];
+        _matcher = SampleStates.MatcherAt(Tokenizer, GrammarName, State);
+        _mask = new uint[_matcher.MaskWordCount];
     }
 
     [Benchmark]
