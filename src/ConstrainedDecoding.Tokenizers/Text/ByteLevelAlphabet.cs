@@ -9,7 +9,7 @@ namespace ConstrainedDecoding.Tokenizers.Text;
 internal static class ByteLevelAlphabet
 {
     // char → byte + 1 (0 = not in the alphabet); every character of the alphabet is below U+0144.
-    private static readonly byte[] s_charToByte = BuildCharToByte(out s_byteToChar);
+    private static readonly ushort[] s_charToByte = BuildCharToByte(out s_byteToChar);
     private static readonly char[] s_byteToChar;
 
     /// <summary>The character that spells <paramref name="b"/>.</summary>
@@ -39,7 +39,7 @@ internal static class ByteLevelAlphabet
 
     private static bool StandsForItself(int b) => (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
 
-    private static byte[] BuildCharToByte(out char[] byteToChar)
+    private static ushort[] BuildCharToByte(out char[] byteToChar)
     {
         byteToChar = new char[256];
         int next = 0x100;
@@ -47,8 +47,8 @@ internal static class ByteLevelAlphabet
         {
             byteToChar[b] = StandsForItself(b) ? (char)b : (char)next++;
         }
-        var charToByte = new byte[next];
-        for (int b = 0; b < 256; b++) charToByte[byteToChar[b]] = (byte)(b + 1);
+        var charToByte = new ushort[next];
+        for (int b = 0; b < 256; b++) charToByte[byteToChar[b]] = (ushort)(b + 1);
         return charToByte;
     }
 }
