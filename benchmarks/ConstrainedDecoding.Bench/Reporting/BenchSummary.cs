@@ -53,6 +53,7 @@ internal sealed class BenchSummary
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 
+    public List<string> Warnings { get; set; } = [];
     public Dictionary<string, int> CompileErrorReasons { get; set; } = [];
     public List<FailureRecord> Failures { get; set; } = [];
 

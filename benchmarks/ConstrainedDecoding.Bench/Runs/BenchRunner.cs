@@ -43,6 +43,7 @@ internal static class BenchRunner
         summary.LogitsWidth = vocab.LogitsWidth;
 
         var groups = ReadInputs(() => TokenInstanceReader.ReadGroups(inputs.TokenFiles, options.Limit));
+        CheckTokenizerMatches(summary, inputs.TokenFiles, groups, vocab);
         var compiler = new GrammarCompiler(vocab);
         TargetFactory targets;
         if (inputs.GrammarText is not null)
@@ -119,6 +120,33 @@ internal static class BenchRunner
         // vocabulary_load_ms rather than in the first grammar's time-to-first-mask.
         _ = vocab.Trie;
         return vocab;
+    }
+
+    /// <summary>
+    /// Warns (stderr and <c>warnings</c>) when the token files look made with another tokenizer: a
+    /// folder named after a different tokenizer, or ids past the vocabulary.
+    /// </summary>
+    private static void CheckTokenizerMatches(BenchSummary summary, IReadOnlyList<string> tokenFiles, List<InstanceGroup> groups, TokenVocabulary vocab)
+    {
+        const string TokensFolder = "jsonschemabench-tokens";
+        foreach (var file in tokenFiles)
+        {
+            var parts = file.Split(Path.DirectorySeparatorChar);
+            int at = Array.IndexOf(parts, TokensFolder);
+            if (at >= 0 && at + 1 < parts.Length - 1 && parts[at + 1] != summary.Tokenizer)
+            {
+                Warn(summary, $"token file {file} is under {TokensFolder}/{parts[at + 1]} but the tokenizer is {summary.Tokenizer}");
+                break;
+            }
+        }
+        long outOfRange = groups.Sum(g => g.Instances.Sum(i => i.Ids.Count(id => (uint)id >= (uint)vocab.Count)));
+        if (outOfRange > 0) Warn(summary, $"{outOfRange} token ids are outside the vocabulary (0..{vocab.Count - 1}): wrong tokenizer?");
+    }
+
+    private static void Warn(BenchSummary summary, string message)
+    {
+        summary.Warnings.Add(message);
+        Console.Error.WriteLine($"warning: {message}");
     }
 
     private static T ReadInputs<T>(Func<T> read)
