@@ -1,0 +1,45 @@
+using ConstrainedDecoding.Bench.Cli;
+using ConstrainedDecoding.Bench.Reporting;
+using ConstrainedDecoding.Bench.Runs;
+
+namespace ConstrainedDecoding.Bench;
+
+/// <summary>Entry point: <c>maskbench</c> and <c>crosscheck</c> over tokenized JSONSchemaBench instances.</summary>
+internal static class Program
+{
+    private const int ExitOk = 0;
+    private const int ExitUsage = 2;
+    private const int ExitErrorsCounted = 3;
+
+    private static int Main(string[] args)
+    {
+        if (CommandLine.IsHelp(args))
+        {
+            if (args.Length == 0)
+            {
+                Console.Error.WriteLine(CommandLine.Usage);
+                return ExitUsage;
+            }
+            Console.WriteLine(CommandLine.Usage);
+            return ExitOk;
+        }
+        try
+        {
+            var options = CommandLine.Parse(args);
+            var summary = BenchRunner.Run(options);
+            Console.Write(SummaryOutput.ToTable(summary));
+            if (options.JsonPath is { } json)
+            {
+                SummaryOutput.WriteJson(summary, json);
+                Console.WriteLine($"  summary written to {Path.GetFullPath(json)}");
+            }
+            return options.Strict && summary.HasErrors ? ExitErrorsCounted : ExitOk;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            if (e.ShowUsage) Console.Error.WriteLine(CommandLine.Usage);
+            return ExitUsage;
+        }
+    }
+}

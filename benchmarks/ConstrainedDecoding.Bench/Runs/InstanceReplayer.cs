@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using ConstrainedDecoding.Bench.Data;
+using ConstrainedDecoding.Bench.Measurement;
+using ConstrainedDecoding.Matching;
+using ConstrainedDecoding.Vocabulary;
+
+namespace ConstrainedDecoding.Bench.Runs;
+
+/// <summary>
+/// Replays token instances through a target's matcher, MaskBench style: each step times
+/// <c>FillNextTokenMask</c> + <c>TryAcceptToken</c> as one token-bitmask sample; the first mask of a
+/// compiled grammar is instead a time-to-first-mask sample (compile + matcher creation + fill).
+/// </summary>
+internal sealed class InstanceReplayer
+{
+    private readonly TokenVocabulary _vocab;
+    private readonly int[] _stopIds;
+    private readonly uint[] _mask;
+    private readonly IStateProbe? _probe;
+    private long _stateIndex;
+
+    public InstanceReplayer(TokenVocabulary vocab, IStateProbe? probe = null)
+    {
+        _vocab = vocab;
+        _stopIds = [.. vocab.StopTokenIds.Order()];
+        _mask = new uint[vocab.MaskWordCount];
+        _probe = probe;
+    }
+
+    /// <summary>Token-bitmask samples (fill + accept; fill only for the final mask).</summary>
+    public LatencySamples TokenMask { get; } = new();
+
+    /// <summary>Time-to-first-mask samples, one per compiled grammar.</summary>
+    public LatencySamples FirstMask { get; } = new();
+
+    /// <summary>Token steps replayed (accepted or not).</summary>
+    public long Tokens { get; private set; }
+
+    /// <summary>Replays one instance; the target's matcher is created on first use and reset otherwise.</summary>
+    public ReplayOutcome Replay(GrammarTarget target, TokenInstance instance)
+    {
+        var compiled = target.Compiled ?? throw new InvalidOperationException($"target {target.Name} did not compile");
+        long statesBefore = _stateIndex;
+        _stateIndex += instance.Ids.Length + 1L;
+        try
+        {
+            long createTicks = 0;
+            var matcher = target.Matcher;
+            if (matcher is null)
+            {
+                long c0 = Stopwatch.GetTimestamp();
+                matcher = compiled.CreateMatcher();
+                createTicks = Stopwatch.GetTimestamp() - c0;
+                target.Matcher = matcher;
+            }
+            else
+            {
+                matcher.Reset();
+            }
+            return Run(target, matcher, instance, statesBefore, createTicks);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            target.Matcher = null; // its state is unknown now: start the next instance from a fresh one
+            return new ReplayOutcome(ReplayEnd.MatcherError, -1, $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ReplayOutcome Run(GrammarTarget target, GrammarMatcher matcher, TokenInstance instance, long firstState, long createTicks)
+    {
+        var mask = _mask.AsSpan();
+        var ids = instance.Ids;
+        for (int pos = 0; pos < ids.Length; pos++)
+        {
+            int id = ids[pos];
+            long t0 = Stopwatch.GetTimestamp();
+            matcher.FillNextTokenMask(mask);
+            long t1 = Stopwatch.GetTimestamp();
+            if (_probe is not null && _probe.Wants(firstState + pos)) _probe.Inspect(matcher, mask, instance, pos);
+            long t2 = Stopwatch.GetTimestamp();
+            bool accepted = matcher.TryAcceptToken(id);
+            long t3 = Stopwatch.GetTimestamp();
+            Tokens++;
+            Record(target, createTicks, t1 - t0, (t1 - t0) + (t3 - t2));
+
+            bool allowed = IsSet(mask, id);
+            if (allowed != accepted)
+            {
+                return new ReplayOutcome(ReplayEnd.MaskAcceptMismatch, pos,
+                    accepted ? "token not in the mask was accepted" : "token in the mask was rejected");
+            }
+            if (!accepted) return new ReplayOutcome(ReplayEnd.TokenRejected, pos);
+        }
+
+        long f0 = Stopwatch.GetTimestamp();
+        matcher.FillNextTokenMask(mask);
+        long f1 = Stopwatch.GetTimestamp();
+        if (_probe is not null && _probe.Wants(firstState + ids.Length)) _probe.Inspect(matcher, mask, instance, ids.Length);
+        Record(target, createTicks, f1 - f0, f1 - f0);
+        return CheckStop(matcher, mask, ids.Length);
+    }
+
+    private ReplayOutcome CheckStop(GrammarMatcher matcher, ReadOnlySpan<uint> mask, int position)
+    {
+        bool accepting = matcher.IsAccepting;
+        if (_stopIds.Length == 0) return accepting ? new(ReplayEnd.Accepted, position) : new(ReplayEnd.StopNotAllowed, position);
+        bool anyStopBit = false, allStopBits = true;
+        foreach (int s in _stopIds)
+        {
+            bool set = IsSet(mask, s);
+            anyStopBit |= set;
+            allStopBits &= set;
+        }
+        if (accepting != anyStopBit || anyStopBit != allStopBits)
+        {
+            return new ReplayOutcome(ReplayEnd.StopMismatch, position,
+                $"IsAccepting={accepting} but stop bits {(allStopBits ? "all set" : anyStopBit ? "partly set" : "clear")}");
+        }
+        if (!accepting) return new ReplayOutcome(ReplayEnd.StopNotAllowed, position);
+        if (!matcher.TryAcceptToken(_stopIds[0]) || !matcher.IsTerminated)
+        {
+            return new ReplayOutcome(ReplayEnd.StopMismatch, position, "stop token allowed by the mask but not accepted, or IsTerminated false after it");
+        }
+        return new ReplayOutcome(ReplayEnd.Accepted, position);
+    }
+
+    private void Record(GrammarTarget target, long createTicks, long fillTicks, long stepTicks)
+    {
+        if (target.FirstMaskPending)
+        {
+            target.FirstMaskPending = false;
+            FirstMask.Add(target.CompileTicks + createTicks + fillTicks);
+        }
+        else
+        {
+            TokenMask.Add(stepTicks);
+        }
+    }
+
+    /// <summary>Whether bit <paramref name="id"/> is set (bit id &amp; 31 of word id &gt;&gt; 5).</summary>
+    public static bool IsSet(ReadOnlySpan<uint> mask, int id) => (uint)(id >> 5) < (uint)mask.Length && (mask[id >> 5] & (1u << (id & 31))) != 0;
+
+    /// <summary>The vocabulary replayed against.</summary>
+    public TokenVocabulary Vocabulary => _vocab;
+}
