@@ -10,6 +10,12 @@ internal sealed class LatencySamples
     /// <summary>Number of samples.</summary>
     public int Count { get; private set; }
 
+    /// <summary>Grows the buffer once up front so that no resize (and no large-object allocation) happens while timing.</summary>
+    public void Reserve(long capacity)
+    {
+        if (capacity > _ticks.Length) Array.Resize(ref _ticks, (int)Math.Min(capacity, Array.MaxLength));
+    }
+
     /// <summary>Adds one duration.</summary>
     public void Add(long ticks)
     {

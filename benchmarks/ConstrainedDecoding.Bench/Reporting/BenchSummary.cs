@@ -44,12 +44,21 @@ internal sealed class BenchSummary
 
     public LatencyStats TbmUs { get; set; } = null!;
     public LatencyStats TtfmUs { get; set; } = null!;
+
+    /// <summary>Where the slowest token step happened: schema id, test index and token position.</summary>
+    public string? TbmMaxAt { get; set; }
     public LatencyStats CompileUs { get; set; } = null!;
+
+    /// <summary>Grammar mode: parse + compile + first mask of a fresh copy of the grammar with warm tokenizer tables (5 runs).</summary>
+    public LatencyStats? TtfmWarmUs { get; set; }
 
     public CrossCheckSummary? Crosscheck { get; set; }
 
     public double VocabularyLoadMs { get; set; }
     public double WallMs { get; set; }
+
+    /// <summary>Garbage collections during the replay (gen0, gen1, gen2), to tell GC pauses apart in the latency tail.</summary>
+    public Dictionary<string, int>? GcCollections { get; set; }
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 

@@ -51,6 +51,7 @@ internal static class SummaryOutput
         sb.AppendLine("  µs          count       p50       p90       p99     p99.9       max      mean");
         Row(sb, "tbm", s.TbmUs);
         Row(sb, "ttfm", s.TtfmUs);
+        if (s.TtfmWarmUs is not null) Row(sb, "ttfm warm", s.TtfmWarmUs);
         Row(sb, "compile", s.CompileUs);
         if (s.Crosscheck is { } cc) Row(sb, "reference", cc.ReferenceUs);
         sb.AppendLine();

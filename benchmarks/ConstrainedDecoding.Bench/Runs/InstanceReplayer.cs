@@ -81,7 +81,13 @@ internal sealed class InstanceReplayer
             bool accepted = matcher.TryAcceptToken(id);
             long t3 = Stopwatch.GetTimestamp();
             Tokens++;
+            bool first = target.FirstMaskPending;
             Record(target, createTicks, t1 - t0, (t1 - t0) + (t3 - t2));
+            if (!first && (t1 - t0) + (t3 - t2) > SlowestTicks)
+            {
+                SlowestTicks = (t1 - t0) + (t3 - t2);
+                SlowestAt = $"{instance.SchemaId}#{instance.Test}@{pos}";
+            }
 
             bool allowed = IsSet(mask, id);
             if (allowed != accepted)
@@ -123,6 +129,12 @@ internal sealed class InstanceReplayer
         }
         return new ReplayOutcome(ReplayEnd.Accepted, position);
     }
+
+    /// <summary>Longest single fill + accept, and where it happened (schema id, test, token position).</summary>
+    public long SlowestTicks { get; private set; }
+
+    /// <summary>Where <see cref="SlowestTicks"/> was measured.</summary>
+    public string? SlowestAt { get; private set; }
 
     private void Record(GrammarTarget target, long createTicks, long fillTicks, long stepTicks)
     {

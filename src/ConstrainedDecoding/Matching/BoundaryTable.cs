@@ -17,25 +17,46 @@ internal sealed class BoundaryTable
     private readonly CompiledGrammar _grammar;
     private readonly ConcurrentDictionary<(int Terminal, int State, int Expected), BoundaryTokens> _cache = new();
     private readonly ConcurrentDictionary<(int Node, int Expected), BoundaryTokens> _nodeCache = new();
-    private readonly ConcurrentDictionary<ExpectedKey, int> _expectedIds = new();
+    private Dictionary<ulong, int> _expectedByHash = [];
+    private int[][] _expectedSetsSnapshot = [];
     private readonly List<int[]> _expectedSets = [];
     private readonly object _sync = new();
 
     public BoundaryTable(CompiledGrammar grammar) => _grammar = grammar;
 
-    /// <summary>Interns a set of expected terminals.</summary>
+
+    /// <summary>Interns a set of expected terminals; allocation-free when the set was seen before.</summary>
     public int InternExpected(ReadOnlySpan<int> terminals)
     {
-        var key = new ExpectedKey(terminals.ToArray());
-        if (_expectedIds.TryGetValue(key, out int id)) return id;
+        ulong h = HashOf(terminals);
+        var ids = Volatile.Read(ref _expectedByHash);
+        if (ids.TryGetValue(h, out int id) && _expectedSetsSnapshot[id].AsSpan().SequenceEqual(terminals)) return id;
         lock (_sync)
         {
-            if (_expectedIds.TryGetValue(key, out id)) return id;
+            if (_expectedByHash.TryGetValue(h, out id) && _expectedSets[id].AsSpan().SequenceEqual(terminals)) return id;
             id = _expectedSets.Count;
-            _expectedSets.Add(key.Items);
-            _expectedIds[key] = id;
+            _expectedSets.Add(terminals.ToArray());
+            // Copy-on-write so that readers never see a dictionary being modified.
+            var next = new Dictionary<ulong, int>(_expectedByHash);
+            // A 64-bit collision with a different set keeps the first owner of the hash; the
+            // newcomer is then interned again on each call (correct, just not cached).
+            next.TryAdd(h, id);
+            Volatile.Write(ref _expectedSetsSnapshot, _expectedSets.ToArray());
+            Volatile.Write(ref _expectedByHash, next);
             return id;
         }
+    }
+
+    private static ulong HashOf(ReadOnlySpan<int> terminals)
+    {
+        ulong h = 0xcbf29ce484222325UL;
+        foreach (int t in terminals)
+        {
+            h ^= (uint)t;
+            h *= 0x100000001b3UL;
+            h ^= h >> 29;
+        }
+        return h ^ (ulong)terminals.Length;
     }
 
     public BoundaryTokens Get(int terminal, int state, int expectedId)
@@ -60,6 +81,7 @@ internal sealed class BoundaryTable
         return _nodeCache.GetOrAdd((node, expectedId), bt);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private BoundaryTokens Compute(int[] startNodes, int[] expected)
     {
         var g = _grammar;
@@ -119,26 +141,6 @@ internal sealed class BoundaryTable
     {
         while (levels.Count <= index) levels.Add([]);
         return levels[index];
-    }
-
-    private readonly struct ExpectedKey : IEquatable<ExpectedKey>
-    {
-        public readonly int[] Items;
-        private readonly int _hash;
-
-        public ExpectedKey(int[] items)
-        {
-            Items = items;
-            var h = new HashCode();
-            foreach (int i in items) h.Add(i);
-            _hash = h.ToHashCode();
-        }
-
-        public bool Equals(ExpectedKey other) => _hash == other._hash && Items.AsSpan().SequenceEqual(other.Items);
-
-        public override bool Equals(object? obj) => obj is ExpectedKey k && Equals(k);
-
-        public override int GetHashCode() => _hash;
     }
 }
 

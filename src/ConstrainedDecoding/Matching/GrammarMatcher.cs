@@ -68,6 +68,7 @@ public sealed class GrammarMatcher
     /// <param name="mask">At least <see cref="MaskWordCount"/> words; words past that are left untouched.</param>
     /// <exception cref="ArgumentException"><paramref name="mask"/> is too short.</exception>
     /// <exception cref="Grammars.GrammarLimitException">A named limit was hit while extending a lazy table.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void FillNextTokenMask(Span<uint> mask)
     {
         if (mask.Length < MaskWordCount) ThrowMaskTooShort(mask.Length, nameof(mask));
@@ -122,6 +123,7 @@ public sealed class GrammarMatcher
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private ContextEntry ComputeContext(int term, int q, int origin)
     {
         var r = _recognizer;
@@ -145,7 +147,7 @@ public sealed class GrammarMatcher
             {
                 if (_scratch[k] != _scratch[n - 1]) _scratch[n++] = _scratch[k];
             }
-            doubles = _scratch.GetRange(0, n).ToArray();
+            doubles = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[..n].ToArray();
         }
         return new ContextEntry(boundaryTokens, doubles);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ConstrainedDecoding.Automata;
 using ConstrainedDecoding.Regex;
 using ConstrainedDecoding.Vocabulary;
@@ -57,11 +58,15 @@ internal sealed class TerminalTable
         }
     }
 
-    // One DFS over the token trie from dfaState, skipping subtrees at dead bytes.
+    // One DFS over the token trie from dfaState, skipping subtrees at dead bytes. Tokens go straight
+    // into a bitmask: states inside strings keep most of a 128k vocabulary, and a growing list of
+    // them would land on the large-object heap.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StateTokens Walk(int dfaState)
     {
         var trie = _vocab.Trie;
-        var inside = new List<int>();
+        var bits = new uint[_vocab.MaskWordCount];
+        int count = 0;
         var acceptNodes = new List<int>();
         var stateAt = new int[trie.MaxDepth + 1];
         stateAt[0] = dfaState;
@@ -79,11 +84,15 @@ internal sealed class TerminalTable
                 continue;
             }
             stateAt[d] = s;
-            foreach (int t in trie.TokensAt(i)) inside.Add(t);
+            foreach (int t in trie.TokensAt(i))
+            {
+                bits[t >> 5] |= 1u << (t & 31);
+                count++;
+            }
             if (Dfa.IsAccepting(s) && end[i] > i + 1) acceptNodes.Add(i);
             i++;
         }
-        return new StateTokens(TokenSet.Create(inside, _vocab.MaskWordCount), acceptNodes.ToArray());
+        return new StateTokens(TokenSet.FromBitmask(bits, count), acceptNodes.ToArray());
     }
 }
 

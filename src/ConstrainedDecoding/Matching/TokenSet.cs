@@ -31,6 +31,24 @@ internal sealed class TokenSet
     /// <summary>Token ids in ascending order.</summary>
     public ReadOnlySpan<int> Ids => _ids;
 
+    /// <summary>Creates a set from a bitmask that the caller gives up (it may be kept as the dense form).</summary>
+    public static TokenSet FromBitmask(uint[] bits, int count)
+    {
+        if (count == 0) return Empty;
+        var ids = new int[count];
+        int k = 0;
+        for (int w = 0; w < bits.Length; w++)
+        {
+            uint x = bits[w];
+            while (x != 0)
+            {
+                ids[k++] = (w << 5) + BitOperations.TrailingZeroCount(x);
+                x &= x - 1;
+            }
+        }
+        return new TokenSet(ids, count > bits.Length ? bits : null);
+    }
+
     public static TokenSet Create(List<int> ids, int maskWords)
     {
         if (ids.Count == 0) return Empty;

@@ -156,6 +156,7 @@ internal sealed class EarleyRecognizer
     }
 
     /// <summary>Consumes one byte. On failure nothing changes and false is returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Step(byte b)
     {
         int p = _posCount - 1;
@@ -401,6 +402,7 @@ internal sealed class EarleyRecognizer
     }
 
     // Closure (predict, complete, nullable advance), then sort by next symbol and hash.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinishSet(int s)
     {
         var t = _t;
