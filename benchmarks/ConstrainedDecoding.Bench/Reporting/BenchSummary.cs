@@ -59,6 +59,9 @@ internal sealed class BenchSummary
 
     /// <summary>Garbage collections during the replay (gen0, gen1, gen2), to tell GC pauses apart in the latency tail.</summary>
     public Dictionary<string, int>? GcCollections { get; set; }
+
+    /// <summary>Megabytes allocated during the replay (harness and library together).</summary>
+    public double AllocatedMb { get; set; }
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 

@@ -75,6 +75,7 @@ internal static class BenchRunner
         GC.WaitForPendingFinalizers();
         GC.Collect();
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         run.Run(groups, grammarMode: inputs.GrammarText is not null, Progress(groups.Count));
         summary.GcCollections = new Dictionary<string, int>
         {
@@ -82,6 +83,7 @@ internal static class BenchRunner
             ["gen1"] = GC.CollectionCount(1) - gc1,
             ["gen2"] = GC.CollectionCount(2) - gc2,
         };
+        summary.AllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1048576.0;
 
         if (inputs.GrammarText is not null)
         {

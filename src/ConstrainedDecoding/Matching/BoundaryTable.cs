@@ -150,4 +150,4 @@ internal sealed class BoundaryTable
 internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[] Double);
 
 /// <summary>A cached context entry: the boundary tokens and the tokens found through further boundaries.</summary>
-internal sealed record ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens);
+internal sealed record ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);

@@ -25,6 +25,7 @@ public sealed class GrammarMatcher
     private int _tokenCount;
     private bool _terminated;
     private readonly List<int> _scratch = [];
+    private readonly List<TokenSet> _denseScratch = [];
     private uint[]? _maskScratch;
 
     /// <summary>Creates a matcher at the start of the language.</summary>
@@ -94,6 +95,7 @@ public sealed class GrammarMatcher
             }
             entry.Boundary.Valid.OrInto(mask);
             foreach (int id in entry.DoubleTokens) mask[id >> 5] |= 1u << (id & 31);
+            foreach (var dense in entry.DenseExtras) dense.OrInto(mask);
         }
         bool accepting = r.IsAccepting;
         foreach (int id in _grammar.StopTokenIds)
@@ -117,7 +119,8 @@ public sealed class GrammarMatcher
             int next = r.PushBoundary(terminal, set);
             if (next < 0) continue;
             var below = _grammar.Boundaries.GetBelowNode(node, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next)));
-            foreach (int t in below.Valid.Ids) _scratch.Add(t);
+            if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
+            else foreach (int t in below.Valid.Ids) _scratch.Add(t);
             if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
             r.TruncateTo(pos);
         }
@@ -131,11 +134,12 @@ public sealed class GrammarMatcher
         int set = r.PushBoundary(term, origin);
         if (set < 0)
         {
-            return new ContextEntry(new BoundaryTokens(TokenSet.Empty, []), []);
+            return new ContextEntry(new BoundaryTokens(TokenSet.Empty, []), [], []);
         }
         int boundary = r.Position;
         var boundaryTokens = _grammar.Boundaries.Get(term, q, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(set)));
         _scratch.Clear();
+        _denseScratch.Clear();
         CollectDoubles(boundaryTokens.Double, set, 0);
         r.TruncateTo(basePos);
         int[] doubles = [];
@@ -147,9 +151,9 @@ public sealed class GrammarMatcher
             {
                 if (_scratch[k] != _scratch[n - 1]) _scratch[n++] = _scratch[k];
             }
-            doubles = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[..n].ToArray();
+            doubles = TokenSet.ToCacheArray<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[..n]);
         }
-        return new ContextEntry(boundaryTokens, doubles);
+        return new ContextEntry(boundaryTokens, doubles, _denseScratch.Count == 0 ? [] : _denseScratch.ToArray());
     }
 
     /// <summary>Whether <paramref name="tokenId"/> is allowed now (same answer as its mask bit).</summary>

@@ -92,7 +92,7 @@ internal sealed class TerminalTable
             if (Dfa.IsAccepting(s) && end[i] > i + 1) acceptNodes.Add(i);
             i++;
         }
-        return new StateTokens(TokenSet.FromBitmask(bits, count), acceptNodes.ToArray());
+        return new StateTokens(TokenSet.FromBitmask(bits, count), TokenSet.ToCacheArray<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(acceptNodes)));
     }
 }
 

@@ -13,29 +13,50 @@ internal sealed class TokenSet
     // Lists longer than words/8 cost more to scatter than a dense OR.
     private const int ListToBitmaskDivisor = 8;
 
-    public static readonly TokenSet Empty = new([], null);
+    public static readonly TokenSet Empty = new([], null, 0);
 
-    private readonly int[] _ids;
+    private readonly int[]? _ids;
     private readonly uint[]? _bits;
 
-    private TokenSet(int[] ids, uint[]? bits)
+    private TokenSet(int[]? ids, uint[]? bits, int count)
     {
         _ids = ids;
         _bits = bits;
+        Count = count;
     }
 
-    public int Count => _bits is null ? _ids.Length : _ids.Length;
+    public int Count { get; }
 
-    public bool IsEmpty => _ids.Length == 0;
+    public bool IsEmpty => Count == 0;
 
-    /// <summary>Token ids in ascending order.</summary>
-    public ReadOnlySpan<int> Ids => _ids;
+    /// <summary>Whether the set is stored as a bitmask (then <see cref="Ids"/> is not available).</summary>
+    public bool IsDense => _ids is null;
+
+    /// <summary>Token ids in ascending order (sparse sets only).</summary>
+    public ReadOnlySpan<int> Ids => _ids ?? throw new InvalidOperationException("A dense token set has no id list.");
 
     /// <summary>Creates a set from a bitmask that the caller gives up (it may be kept as the dense form).</summary>
+    /// <summary>
+    /// Allocates a long-lived cache array on the pinned object heap: cache contents survive every
+    /// collection, and keeping them out of gen0 means a young collection never has to copy them,
+    /// which keeps collection pauses out of the mask latency tail.
+    /// </summary>
+    public static T[] AllocateCacheArray<T>(int length) => length == 0 ? [] : GC.AllocateArray<T>(length, pinned: true);
+
+    /// <summary>Copies a span into a cache array (see <see cref="AllocateCacheArray{T}"/>).</summary>
+    public static T[] ToCacheArray<T>(ReadOnlySpan<T> items)
+    {
+        var arr = AllocateCacheArray<T>(items.Length);
+        items.CopyTo(arr);
+        return arr;
+    }
+
     public static TokenSet FromBitmask(uint[] bits, int count)
     {
         if (count == 0) return Empty;
-        var ids = new int[count];
+        // Dense sets keep only the bitmask: an id list of a 128k vocabulary would be a large-object allocation.
+        if (count > bits.Length) return new TokenSet(null, ToCacheArray<uint>(bits), count);
+        var ids = AllocateCacheArray<int>(count);
         int k = 0;
         for (int w = 0; w < bits.Length; w++)
         {
@@ -46,21 +67,22 @@ internal sealed class TokenSet
                 x &= x - 1;
             }
         }
-        return new TokenSet(ids, count > bits.Length ? bits : null);
+        return new TokenSet(ids, null, count);
     }
 
     public static TokenSet Create(List<int> ids, int maskWords)
     {
         if (ids.Count == 0) return Empty;
-        var arr = ids.ToArray();
+        var arr = AllocateCacheArray<int>(ids.Count);
+        ids.CopyTo(arr);
         Array.Sort(arr);
-        uint[]? bits = null;
         if (arr.Length > maskWords / ListToBitmaskDivisor * 8)
         {
-            bits = new uint[maskWords];
+            var bits = AllocateCacheArray<uint>(maskWords);
             foreach (int id in arr) bits[id >> 5] |= 1u << (id & 31);
+            return new TokenSet(null, bits, arr.Length);
         }
-        return new TokenSet(arr, bits);
+        return new TokenSet(arr, null, arr.Length);
     }
 
     /// <summary>ORs the set into <paramref name="mask"/>.</summary>
@@ -71,7 +93,7 @@ internal sealed class TokenSet
             OrBits(mask, _bits);
             return;
         }
-        foreach (int id in _ids)
+        foreach (int id in _ids!)
         {
             mask[id >> 5] |= 1u << (id & 31);
         }
@@ -80,7 +102,7 @@ internal sealed class TokenSet
     public bool Contains(int id)
     {
         if (_bits is not null) return (uint)(id >> 5) < (uint)_bits.Length && (_bits[id >> 5] & (1u << (id & 31))) != 0;
-        return Array.BinarySearch(_ids, id) >= 0;
+        return Array.BinarySearch(_ids!, id) >= 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
