@@ -36,6 +36,12 @@ public static class Limits
     /// <summary>Entries of the per-grammar context-dependent mask cache before it is cleared.</summary>
     public const int MaxContextMaskCacheEntries = 200_000;
 
+    /// <summary>Entries of a grammar's boundary-token cache (per terminal state and expected-terminal set, and per trie node and set) before it is cleared.</summary>
+    public const int MaxBoundaryCacheEntries = 500_000;
+
+    /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
+    public const int MaxSharedTerminalTables = 50_000;
+
     /// <summary>Tokens a token-level operation (rollback depth, forced run) may span.</summary>
     public const int MaxForcedBytes = 4096;
 }

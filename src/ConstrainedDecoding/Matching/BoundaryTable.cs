@@ -65,6 +65,7 @@ internal sealed class BoundaryTable
         int[] expected;
         lock (_sync) expected = _expectedSets[expectedId];
         bt = Compute(_grammar.TerminalTables[terminal].GetState(state).AcceptNodes, expected);
+        if (_cache.Count >= Limits.MaxBoundaryCacheEntries) _cache.Clear();
         return _cache.GetOrAdd((terminal, state, expectedId), bt);
     }
 
@@ -78,6 +79,7 @@ internal sealed class BoundaryTable
         int[] expected;
         lock (_sync) expected = _expectedSets[expectedId];
         bt = Compute([node], expected);
+        if (_nodeCache.Count >= Limits.MaxBoundaryCacheEntries) _nodeCache.Clear();
         return _nodeCache.GetOrAdd((node, expectedId), bt);
     }
 
@@ -150,4 +152,4 @@ internal sealed class BoundaryTable
 internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[] Double);
 
 /// <summary>A cached context entry: the boundary tokens and the tokens found through further boundaries.</summary>
-internal sealed record ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);
+internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);

@@ -59,7 +59,7 @@ public sealed class CompiledGrammar
     /// <summary>A new matcher at the start of the language.</summary>
     public GrammarMatcher CreateMatcher() => new(this);
 
-    internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGetValue(key, out entry!);
+    internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGetValue(key, out entry);
 
     internal void AddContext(in ContextKey key, ContextEntry entry)
     {

@@ -15,6 +15,10 @@ internal sealed class TerminalTableCache
 
     public int Count => _tables.Count;
 
-    public TerminalTable GetOrCreate(RegexNode pattern) =>
-        _tables.GetOrAdd(pattern.Key, _ => new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))).Value;
+    public TerminalTable GetOrCreate(RegexNode pattern)
+    {
+        if (_tables.TryGetValue(pattern.Key, out var existing)) return existing.Value;
+        if (_tables.Count >= Limits.MaxSharedTerminalTables) _tables.Clear();
+        return _tables.GetOrAdd(pattern.Key, _ => new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))).Value;
+    }
 }
