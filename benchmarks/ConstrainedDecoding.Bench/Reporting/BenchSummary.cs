@@ -62,6 +62,9 @@ internal sealed class BenchSummary
 
     /// <summary>Megabytes allocated during the replay (harness and library together).</summary>
     public double AllocatedMb { get; set; }
+
+    /// <summary>Total time the runtime was paused for garbage collection during the replay.</summary>
+    public double GcPauseMs { get; set; }
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 

@@ -76,6 +76,7 @@ internal static class BenchRunner
         GC.Collect();
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var pause0 = GC.GetTotalPauseDuration();
         run.Run(groups, grammarMode: inputs.GrammarText is not null, Progress(groups.Count));
         summary.GcCollections = new Dictionary<string, int>
         {
@@ -84,6 +85,7 @@ internal static class BenchRunner
             ["gen2"] = GC.CollectionCount(2) - gc2,
         };
         summary.AllocatedMb = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / 1048576.0;
+        summary.GcPauseMs = (GC.GetTotalPauseDuration() - pause0).TotalMilliseconds;
 
         if (inputs.GrammarText is not null)
         {

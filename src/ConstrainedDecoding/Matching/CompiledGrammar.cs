@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ConstrainedDecoding.Automata;
 using ConstrainedDecoding.Grammars;
 using ConstrainedDecoding.Parsing;
@@ -13,7 +12,7 @@ namespace ConstrainedDecoding.Matching;
 /// </summary>
 public sealed class CompiledGrammar
 {
-    private readonly ConcurrentDictionary<ContextKey, ContextEntry> _contextCache = new();
+    private readonly ContextCache _contextCache = new();
 
     internal CompiledGrammar(Grammar grammar, TokenVocabulary vocabulary)
     {
@@ -59,17 +58,9 @@ public sealed class CompiledGrammar
     /// <summary>A new matcher at the start of the language.</summary>
     public GrammarMatcher CreateMatcher() => new(this);
 
-    internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGetValue(key, out entry);
+    internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGet(key, out entry);
 
-    internal void AddContext(in ContextKey key, ContextEntry entry)
-    {
-        if (_contextCache.Count >= Limits.MaxContextMaskCacheEntries)
-        {
-            // Bounded: start over rather than grow without limit.
-            _contextCache.Clear();
-        }
-        _contextCache.TryAdd(key, entry);
-    }
+    internal void AddContext(in ContextKey key, ContextEntry entry) => _contextCache.Add(key, entry);
 }
 
 /// <summary>Key of a context-dependent token list: a lexer head's terminal and DFA state, and the structural hash of its origin set.</summary>
