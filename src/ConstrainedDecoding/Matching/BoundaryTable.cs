@@ -83,8 +83,12 @@ internal sealed class BoundaryTable
         return _nodeCache.GetOrAdd((node, expectedId), bt);
     }
 
+    // One pass over the trie below the given accept nodes (sorted in DFS order). Every node is
+    // visited at most once even when accept nodes nest (an identifier can end after each of its
+    // letters): the lexer heads started at an inner accept node join those already running, which
+    // is exact because the parser state after the terminal does not depend on where it ended.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private BoundaryTokens Compute(int[] startNodes, int[] expected)
+    private BoundaryTokens Compute(int[] acceptNodes, int[] expected)
     {
         var g = _grammar;
         var trie = g.Vocabulary.Trie;
@@ -97,11 +101,13 @@ internal sealed class BoundaryTable
         var depth = trie.Depth;
         var label = trie.Label;
         var end = trie.SubtreeEnd;
-        foreach (int v in startNodes)
+        int ptr = 0;
+        while (ptr < acceptNodes.Length)
         {
+            int v = acceptNodes[ptr++];
             int dv = depth[v];
             Level(levels, 0).Clear();
-            foreach (int t in born) levels[0].Add((t, LazyDfa.Initial));
+            levels[0].AddRange(born.Select(t => (t, LazyDfa.Initial)));
             int i = v + 1, stop = end[v];
             while (i < stop)
             {
@@ -124,19 +130,46 @@ internal sealed class BoundaryTable
                         else if (end[i] > i + 1) doubles.Add((i, t));
                     }
                 }
-                if (rebirth)
-                {
-                    foreach (int t in born) cur.Add((t, LazyDfa.Initial));
-                }
+                if (rebirth) AddBorn(cur, born);
                 if (accepted || cur.Count > 0)
                 {
                     foreach (int tok in trie.TokensAt(i)) valid.Add(tok);
                 }
-                i = cur.Count > 0 ? i + 1 : end[i];
+                if (ptr < acceptNodes.Length && acceptNodes[ptr] == i)
+                {
+                    // The terminal itself may also end here: start new lexemes below this node too.
+                    ptr++;
+                    if (end[i] > i + 1) AddBorn(cur, born);
+                }
+                if (cur.Count > 0)
+                {
+                    i++;
+                    continue;
+                }
+                // Nothing alive below i, except from accept nodes nested in its subtree: jump to the
+                // next one, with every level between marked empty.
+                if (ptr < acceptNodes.Length && acceptNodes[ptr] < end[i])
+                {
+                    int next = acceptNodes[ptr];
+                    for (int d = rel; d < depth[next] - dv; d++) Level(levels, d).Clear();
+                    i = next;
+                }
+                else
+                {
+                    i = end[i];
+                }
             }
         }
-        var dedup = doubles.Distinct().ToArray();
+        var dedup = doubles.Distinct().OrderBy(d => d.Terminal).ThenBy(d => d.Node).ToArray();
         return new BoundaryTokens(TokenSet.Create(valid.Distinct().ToList(), g.Vocabulary.MaskWordCount), dedup);
+    }
+
+    private static void AddBorn(List<(int T, int Q)> heads, int[] born)
+    {
+        foreach (int t in born)
+        {
+            if (!heads.Contains((t, LazyDfa.Initial))) heads.Add((t, LazyDfa.Initial));
+        }
     }
 
     private static List<(int T, int Q)> Level(List<List<(int T, int Q)>> levels, int index)

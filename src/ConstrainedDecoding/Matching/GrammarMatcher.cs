@@ -114,15 +114,28 @@ public sealed class GrammarMatcher
     {
         var r = _recognizer;
         int pos = r.Position;
-        foreach (var (node, terminal) in doubles)
+        // Doubles are sorted by terminal: the Earley set after a terminal does not depend on the
+        // node where it ended, so it is built once per terminal.
+        int k = 0;
+        while (k < doubles.Length)
         {
+            int terminal = doubles[k].Terminal;
+            int groupEnd = k;
+            while (groupEnd < doubles.Length && doubles[groupEnd].Terminal == terminal) groupEnd++;
             int next = r.PushBoundary(terminal, set);
-            if (next < 0) continue;
-            var below = _grammar.Boundaries.GetBelowNode(node, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next)));
-            if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
-            else foreach (int t in below.Valid.Ids) _scratch.Add(t);
-            if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
-            r.TruncateTo(pos);
+            if (next >= 0)
+            {
+                int expected = _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next));
+                for (int j = k; j < groupEnd; j++)
+                {
+                    var below = _grammar.Boundaries.GetBelowNode(doubles[j].Node, expected);
+                    if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
+                    else foreach (int t in below.Valid.Ids) _scratch.Add(t);
+                    if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
+                }
+                r.TruncateTo(pos);
+            }
+            k = groupEnd;
         }
     }
 
