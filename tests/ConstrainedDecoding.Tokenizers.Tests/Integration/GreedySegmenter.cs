@@ -38,6 +38,18 @@ internal sealed class GreedySegmenter
     public static GreedySegmenter For(TokenVocabulary vocabulary) =>
         s_byVocabulary.GetOrAdd(vocabulary, v => new Lazy<GreedySegmenter>(() => new GreedySegmenter(v))).Value;
 
+    /// <summary>The longest token whose bytes start <paramref name="pending"/> and whose bit is set in <paramref name="mask"/>, or -1.</summary>
+    public int LongestAllowedPrefix(ReadOnlySpan<byte> pending, ReadOnlySpan<uint> mask)
+    {
+        var text = Encoding.Latin1.GetString(pending);
+        var lookup = _pieces.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (int len = Math.Min(MaxPieceBytes, text.Length); len > 0; len--)
+        {
+            if (lookup.TryGetValue(text.AsSpan(0, len), out int id) && MaskAssertions.IsSet(mask, id)) return id;
+        }
+        return -1;
+    }
+
     /// <summary>
     /// Token ids spelling <paramref name="document"/>, each accepted by a fresh matcher of
     /// <paramref name="grammar"/> in turn. Fails the test when no piece is accepted at some position.

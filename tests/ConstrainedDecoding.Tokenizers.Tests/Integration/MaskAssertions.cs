@@ -96,7 +96,7 @@ internal static class MaskAssertions
     /// <summary>A token's bytes as quoted, escaped text.</summary>
     public static string Quote(ReadOnlySpan<byte> bytes) => Quote(Encoding.UTF8.GetString(bytes));
 
-    private static string Quote(string s)
+    public static string Quote(string s)
     {
         var sb = new StringBuilder("\"");
         foreach (char c in s)
