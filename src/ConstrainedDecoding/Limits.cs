@@ -42,6 +42,13 @@ public static class Limits
     /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
     public const int MaxSharedTerminalTables = 50_000;
 
+    /// <summary>
+    /// Parser boundaries built while following the lexical splits of tokens for one new mask context.
+    /// Past it the matcher switches to a byte-level walk that merges splits (polynomial, slower on
+    /// ordinary grammars); no error is raised.
+    /// </summary>
+    public const int MaxDoubleBoundaryPushes = 2_000;
+
     /// <summary>Tokens a token-level operation (rollback depth, forced run) may span.</summary>
     public const int MaxForcedBytes = 4096;
 }

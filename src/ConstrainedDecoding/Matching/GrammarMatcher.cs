@@ -110,6 +110,43 @@ public sealed class GrammarMatcher
     // inside themselves are checked exactly by walking their trie subtrees with the parser.
     // For each node where a further terminal ends inside the token: build the real Earley set after
     // it (exact), then take the next lexeme's tokens from the shared cache and recurse.
+    private int _doubleSteps;
+
+    /// <summary>Signals that following splits one by one got too expensive for this context.</summary>
+    private sealed class DoubleBudgetExceeded : Exception
+    {
+    }
+
+    // Exact and polynomial: step the recognizer over every subtree below the accept nodes, starting
+    // from the boundary position already pushed. Collects every token valid through the boundary,
+    // which includes the one-lexeme tokens of the boundary table (harmless duplicates).
+    private void WalkBelowAcceptNodes(int[] acceptNodes, int boundary)
+    {
+        var r = _recognizer;
+        var trie = _grammar.Vocabulary.Trie;
+        var depth = trie.Depth;
+        var label = trie.Label;
+        var end = trie.SubtreeEnd;
+        // Each accept node is walked on its own: below a nested one the terminal may also have gone on.
+        foreach (int v in acceptNodes)
+        {
+            int dv = depth[v];
+            int i = v + 1, stop = end[v];
+            while (i < stop)
+            {
+                r.TruncateTo(boundary + depth[i] - dv - 1);
+                if (!r.Step(label[i]))
+                {
+                    i = end[i];
+                    continue;
+                }
+                foreach (int t in trie.TokensAt(i)) _scratch.Add(t);
+                i++;
+            }
+            r.TruncateTo(boundary);
+        }
+    }
+
     private void CollectDoubles((int Node, int Terminal)[] doubles, int set, int depth)
     {
         var r = _recognizer;
@@ -122,6 +159,7 @@ public sealed class GrammarMatcher
             int terminal = doubles[k].Terminal;
             int groupEnd = k;
             while (groupEnd < doubles.Length && doubles[groupEnd].Terminal == terminal) groupEnd++;
+            if (++_doubleSteps > Limits.MaxDoubleBoundaryPushes) throw new DoubleBudgetExceeded();
             int next = r.PushBoundary(terminal, set);
             if (next >= 0)
             {
@@ -153,7 +191,22 @@ public sealed class GrammarMatcher
         var boundaryTokens = _grammar.Boundaries.Get(term, q, _grammar.Boundaries.InternExpected(r.ExpectedTerminals(set)));
         _scratch.Clear();
         _denseScratch.Clear();
-        CollectDoubles(boundaryTokens.Double, set, 0);
+        _doubleSteps = 0;
+        try
+        {
+            CollectDoubles(boundaryTokens.Double, set, 0);
+        }
+        catch (DoubleBudgetExceeded)
+        {
+            // Each lexical split of a token is followed separately above, and some grammars have
+            // exponentially many (a run of 64 dashes where both "-" and "--" are operators). The
+            // byte-level recognizer merges all splits that end at the same byte, so walking the
+            // subtrees below the terminal's accept nodes with it is polynomial; use that instead.
+            _scratch.Clear();
+            _denseScratch.Clear();
+            r.TruncateTo(boundary);
+            WalkBelowAcceptNodes(_grammar.TerminalTables[term].GetState(q).AcceptNodes, boundary);
+        }
         r.TruncateTo(basePos);
         int[] doubles = [];
         if (_scratch.Count > 0)
