@@ -40,7 +40,7 @@ public static class Limits
     public const int MaxBoundaryCacheEntries = 500_000;
 
     /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
-    public const int MaxSharedTerminalTables = 50_000;
+    public const int MaxSharedTerminalTables = 4_096;
 
     /// <summary>Tokens a token-level operation (rollback depth, forced run) may span.</summary>
     public const int MaxForcedBytes = 4096;

@@ -19,14 +19,15 @@ internal sealed partial class SchemaCompiler
     {
         var facts = Merge(flat);
         if (facts is null || facts.Types == JsonTypes.None) return null;
-        if (facts.Values is not null) return EmitValues(facts, flat[0].At);
+        var at = flat.Count > 0 ? flat[0].At : _registry.Root;
+        if (facts.Values is not null) return EmitValues(facts, at);
         var choices = new List<GrammarExpression>();
         var types = facts.Types;
         foreach (var ex in facts.ExcludedValues)
         {
             var t = JsonValues.TypeOf(ex);
             if (t is JsonTypes.Null or JsonTypes.Boolean or JsonTypes.String || (types & t) == 0) continue;
-            Refuse("not", flat[0].At, "excluding an object, array or number value is not supported");
+            Refuse("not", at, "excluding an object, array or number value is not supported");
         }
         bool Excluded(string literal) => facts.ExcludedValues.Any(e => e.ValueKind is JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False && e.GetRawText() == literal);
         if ((types & JsonTypes.Null) != 0 && !Excluded("null")) choices.Add(JsonTokens.Pattern(RegexNode.Literal("null"), "null"));
@@ -37,22 +38,22 @@ internal sealed partial class SchemaCompiler
         }
         if ((types & JsonTypes.String) != 0)
         {
-            var content = StringContent(facts, flat[0].At);
+            var content = StringContent(facts, at);
             if (content is not null) choices.Add(JsonTokens.Pattern(JsonStringRegex.Quoted(content), "string"));
         }
         if ((types & JsonTypes.Number) != 0)
         {
-            var number = NumberPattern(facts, types, flat[0].At);
+            var number = NumberPattern(facts, types, at);
             if (number is not null) choices.Add(JsonTokens.Pattern(number, "number"));
         }
         if ((types & JsonTypes.Object) != 0)
         {
-            var obj = ObjectValue(facts, flat[0].At);
+            var obj = ObjectValue(facts, at);
             if (obj is not null) choices.Add(obj);
         }
         if ((types & JsonTypes.Array) != 0)
         {
-            var arr = ArrayValue(facts, flat[0].At);
+            var arr = ArrayValue(facts, at);
             if (arr is not null) choices.Add(arr);
         }
         return choices.Count == 0 ? null : GrammarExpression.Choice(choices);
