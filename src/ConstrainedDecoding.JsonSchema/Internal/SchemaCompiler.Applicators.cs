@@ -77,7 +77,7 @@ internal sealed partial class SchemaCompiler
     private bool DiscriminatedObjects(List<Located> branches)
     {
         var resolved = branches.Select(b => Deref(b)).ToList();
-        if (resolved.Any(b => b is null)) return false;
+        if (resolved.Any(b => b is null || b.Value.Element.ValueKind != JsonValueKind.Object)) return false;
         var first = resolved[0]!.Value.Element;
         if (!first.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object) return false;
         foreach (var candidate in props.EnumerateObject())
@@ -108,7 +108,7 @@ internal sealed partial class SchemaCompiler
     }
 
     private static bool Requires(JsonElement el, string name) =>
-        el.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array && r.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == name);
+        el.ValueKind == JsonValueKind.Object && el.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array && r.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == name);
 
     private Located? Deref(Located at)
     {

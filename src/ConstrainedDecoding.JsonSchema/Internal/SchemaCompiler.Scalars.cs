@@ -188,6 +188,12 @@ internal sealed partial class SchemaCompiler
             if (ilo is not null && ihi is not null && ilo > ihi) return null;
             return NumberRegex.IntegerRange(ilo, ihi, allowZeroFraction: AtLeast(JsonSchemaDraft.Draft6));
         }
+        if ((types & JsonTypes.Integer) == 0)
+        {
+            // Integers excluded (e.g. by not: {type: integer}): plain decimals with a non-zero fraction digit.
+            if (lo is not null || hi is not null) Refuse("not", at, "numeric bounds on non-integer-only numbers are not supported");
+            return NumberRegex.NonIntegerDecimal;
+        }
         if (lo is null && hi is null) return NumberRegex.AnyNumber;
         var range = NumberRegex.DecimalRange(lo, hi);
         if (range is null)
