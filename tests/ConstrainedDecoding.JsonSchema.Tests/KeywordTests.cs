@@ -96,6 +96,8 @@ public class StringKeywordTests
         SchemaAssert.Invalid("""{"format":"email"}""", "\"a..b@example.com\"", "\"@x.com\"");
         SchemaAssert.Valid("""{"format":"ipv6"}""", "\"::1\"", "\"2001:db8::8a2e:370:7334\"");
         SchemaAssert.Invalid("""{"format":"ipv6"}""", "\"1:2:3:4:5:6:7:8:9\"", "\"::1%eth0\"");
+        SchemaAssert.Valid("""{"format":"hostname"}""", "\"a.example.com\"", "\"a-b\"", "\"a--b\"");
+        SchemaAssert.Invalid("""{"format":"hostname"}""", "\"xn--X\"", "\"ab--c\"", "\"-a\"", "\"a_b\"", "\"a.\"");
         SchemaAssert.Refused("""{"format":"regex"}""", "format", "");
     }
 

@@ -107,7 +107,7 @@ internal static class TestSuiteRunner
                 }
                 cache[schemaText] = compiled;
             }
-            var buckets = new[] { total, isOptional ? optional : required, Bucket(byFile, (isOptional ? "optional/" : "") + file) };
+            var buckets = new[] { total, isOptional ? optional : required, Bucket(byFile, file) };
             foreach (var b in buckets) b.Cases++;
             if (compiled.Grammar is null)
             {

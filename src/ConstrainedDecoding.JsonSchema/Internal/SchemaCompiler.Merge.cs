@@ -28,7 +28,6 @@ internal sealed partial class SchemaCompiler
     {
         "const" or "contains" or "propertyNames" => AtLeast(JsonSchemaDraft.Draft6),
         "dependentRequired" or "dependentSchemas" or "unevaluatedProperties" or "unevaluatedItems" or "minContains" or "maxContains" => AtLeast(JsonSchemaDraft.Draft201909),
-        "dependencies" => !AtLeast(JsonSchemaDraft.Draft201909),
         "prefixItems" => AtLeast(JsonSchemaDraft.Draft202012),
         "additionalItems" => !AtLeast(JsonSchemaDraft.Draft202012),
         _ => true,

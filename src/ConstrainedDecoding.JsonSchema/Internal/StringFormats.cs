@@ -19,8 +19,9 @@ internal static class StringFormats
     private const string Ipv4 = Octet + @"(\." + Octet + "){3}";
     private const string H16 = "[0-9A-Fa-f]{1,4}";
     private const string Ls32 = "(" + H16 + ":" + H16 + "|" + Ipv4 + ")";
-    private const string Label = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-    private const string ShortLabel = "[A-Za-z0-9]([A-Za-z0-9-]{0,29}[A-Za-z0-9])?";
+    // LDH labels without "--" in positions 3-4 (reserved for IDNA "xn--" labels, which are not validated: subset).
+    private const string Label = "([A-Za-z0-9]([A-Za-z0-9-]?[A-Za-z0-9])?|[A-Za-z0-9][A-Za-z0-9-]{2}[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]([A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]{0,58}[A-Za-z0-9])";
+    private const string ShortLabel = "([A-Za-z0-9]([A-Za-z0-9-]?[A-Za-z0-9])?|[A-Za-z0-9][A-Za-z0-9-]{2}[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]([A-Za-z0-9][A-Za-z0-9-]|-[A-Za-z0-9])[A-Za-z0-9-]{0,26}[A-Za-z0-9])";
     // At most 253 characters overall: one label of up to 63 and up to five more of up to 31 (a sound subset).
     private const string Hostname = Label + @"(\." + ShortLabel + "){0,5}";
     private const string Unreserved = @"A-Za-z0-9\-._~";
