@@ -4,7 +4,7 @@ using ConstrainedDecoding.Bench.Runs;
 
 namespace ConstrainedDecoding.Bench;
 
-/// <summary>Entry point: <c>maskbench</c> and <c>crosscheck</c> over tokenized JSONSchemaBench instances.</summary>
+/// <summary>Entry point: <c>maskbench</c> and <c>crosscheck</c> over tokenized JSONSchemaBench instances; <c>testsuite</c> over the JSON Schema Test Suite.</summary>
 internal static class Program
 {
     private const int ExitOk = 0;
@@ -25,6 +25,7 @@ internal static class Program
         }
         try
         {
+            if (args[0] == "testsuite") return TestSuite.TestSuiteRunner.Run(args);
             var options = CommandLine.Parse(args);
             var summary = BenchRunner.Run(options);
             Console.Write(SummaryOutput.ToTable(summary));

@@ -40,7 +40,7 @@ public static class Limits
     public const int MaxBoundaryCacheEntries = 500_000;
 
     /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
-    public const int MaxSharedTerminalTables = 50_000;
+    public const int MaxSharedTerminalTables = 4_096;
 
     /// <summary>
     /// Parser boundaries built while following the lexical splits of tokens for one new mask context.

@@ -25,6 +25,9 @@ internal static class CommandLine
           --strict     exit with code 3 when any validation, invalidation or mask error (or, with
                        --grammar, a compile error) is counted
 
+          ConstrainedDecoding.Bench testsuite  --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>]
+                                               [--whitespace compact|flexible|any]
+
         exit codes: 0 run completed, 2 bad command line or missing input, 3 errors counted with --strict
         """;
 

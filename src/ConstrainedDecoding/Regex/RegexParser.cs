@@ -12,6 +12,12 @@ public enum RegexParseOptions
     DotAll = 2,
     /// <summary>Ignore unescaped whitespace and <c>#</c> comments in the pattern (Lark flag <c>x</c>).</summary>
     IgnorePatternWhitespace = 4,
+    /// <summary>
+    /// Search semantics (JSON Schema <c>pattern</c>): the pattern may match anywhere in the input. Each top-level
+    /// alternative is padded with "any text" on the sides where it has no <c>^</c> / <c>$</c>; anchors inside
+    /// groups are then <see cref="RegexErrorKind.UnsupportedFeature"/>.
+    /// </summary>
+    Unanchored = 8,
 }
 
 /// <summary>Parses regular-expression syntax into a byte-level <see cref="RegexNode"/> (full-match semantics).</summary>
@@ -53,5 +59,22 @@ public static class RegexParser
     {
         ArgumentNullException.ThrowIfNull(pattern);
         return new RegexSyntaxParser(pattern, options).ParsePattern();
+    }
+
+    /// <summary>
+    /// Parses a pattern, turning every literal character, class and <c>.</c> into bytes with
+    /// <paramref name="lowerCodepoints"/> instead of plain UTF-8 (for example, to accept a character either raw or as
+    /// a JSON escape when the pattern constrains a decoded JSON string).
+    /// </summary>
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="options">Parse options.</param>
+    /// <param name="lowerCodepoints">Maps a non-empty set of code points to a regex over their encodings.</param>
+    /// <exception cref="RegexParseException">Malformed pattern or an unsupported feature.</exception>
+    /// <exception cref="Grammars.GrammarLimitException">The pattern is too long or nested too deeply.</exception>
+    public static RegexNode Parse(string pattern, RegexParseOptions options, Func<CodepointSet, RegexNode> lowerCodepoints)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(lowerCodepoints);
+        return new RegexSyntaxParser(pattern, options, lowerCodepoints).ParsePattern();
     }
 }

@@ -23,7 +23,8 @@ internal sealed partial class RegexSyntaxParser
 
     private RegexNode LiteralNode(int cp)
     {
-        if (IgnoreCase) return RegexNode.Codepoints(CaseFolding.AddSimpleCaseVariants(CodepointSet.Single(cp)));
+        if (IgnoreCase) return _lower(CaseFolding.AddSimpleCaseVariants(CodepointSet.Single(cp)));
+        if (_customLowering) return _lower(CodepointSet.Single(cp));
         if (cp < 0x80) return s_byteNodes[cp];
         Span<byte> utf8 = stackalloc byte[4];
         int n = new Rune(cp).EncodeToUtf8(utf8);
@@ -36,7 +37,7 @@ internal sealed partial class RegexSyntaxParser
     {
         if (IgnoreCase) set = CaseFolding.AddSimpleCaseVariants(set);
         if (negate) set = set.Complement();
-        return RegexNode.Codepoints(set);
+        return _lower(set);
     }
 
     /// <summary>Reads one literal character at the cursor, joining a surrogate pair into one code point.</summary>

@@ -5,7 +5,7 @@ using ConstrainedDecoding.Grammars;
 namespace ConstrainedDecoding.Regex;
 
 /// <summary>
-/// Recursive-descent parser behind <see cref="RegexParser.Parse"/>: the structure (alternation,
+/// Recursive-descent parser behind <see cref="RegexParser.Parse(string, RegexParseOptions)"/>: the structure (alternation,
 /// sequences, groups, quantifiers, anchors) lives here, atoms (escapes, classes, properties) in
 /// <c>RegexSyntaxParser.Atoms.cs</c>. One instance parses one pattern.
 /// </summary>
@@ -21,11 +21,19 @@ internal sealed partial class RegexSyntaxParser
     // Set once an atom or a top-level '|' has been read: global inline flags are refused after that.
     private bool _sawAtom;
 
-    public RegexSyntaxParser(string pattern, RegexParseOptions options)
+    // Turns a set of code points into bytes: UTF-8 by default, or a caller's encoding (e.g. JSON string escapes).
+    private readonly Func<CodepointSet, RegexNode> _lower;
+    private readonly bool _customLowering;
+
+    public RegexSyntaxParser(string pattern, RegexParseOptions options, Func<CodepointSet, RegexNode>? lowerCodepoints = null)
     {
         _pattern = pattern;
         _options = options;
+        _lower = lowerCodepoints ?? RegexNode.Codepoints;
+        _customLowering = lowerCodepoints is not null;
     }
+
+    private bool Unanchored => (_options & RegexParseOptions.Unanchored) != 0;
 
     /// <summary>A parsed fragment and the offsets of the first <c>^</c> and <c>$</c> anchors inside it (-1 when none).</summary>
     private readonly record struct Fragment(RegexNode Node, int Caret, int Dollar);
@@ -60,7 +68,7 @@ internal sealed partial class RegexSyntaxParser
         while (true)
         {
             var branch = ParseSequence(atStart);
-            branches.Add(branch.Node);
+            branches.Add(Unanchored && _depth == 0 ? Unanchor(branch) : branch.Node);
             caret = First(caret, branch.Caret);
             dollar = First(dollar, branch.Dollar);
             if (AtEnd || _pattern[_pos] != '|') break;
@@ -82,6 +90,11 @@ internal sealed partial class RegexSyntaxParser
             int atomOffset = _pos;
             if (TryReadAnchor(out bool isCaret))
             {
+                if (Unanchored && _depth > 0)
+                {
+                    throw Unsupported(atomOffset, "anchor inside a group of an unanchored (search) pattern",
+                        "anchors only at the start or end of a top-level alternative");
+                }
                 if (isCaret)
                 {
                     if (!atStartOfInput)
@@ -132,6 +145,10 @@ internal sealed partial class RegexSyntaxParser
                 return new Fragment(ParseClass(), -1, -1);
             case '.':
                 _pos++;
+                if (_customLowering)
+                {
+                    return new Fragment(_lower((_options & RegexParseOptions.DotAll) != 0 ? CodepointSet.Any : CodepointSet.Any.Except(CodepointSet.Single('\n'))), -1, -1);
+                }
                 return new Fragment((_options & RegexParseOptions.DotAll) != 0 ? s_anyCodepoint.Value : s_anyButNewline.Value, -1, -1);
             case '\\':
                 return new Fragment(ParseEscapeAtom(), -1, -1);
@@ -142,6 +159,18 @@ internal sealed partial class RegexSyntaxParser
             default:
                 return new Fragment(LiteralNode(ReadLiteralCodepoint()), -1, -1);
         }
+    }
+
+    // Search semantics for one top-level alternative: any text may come before it unless it starts
+    // with '^', and after it unless it ends with '$' (anchors deeper inside were refused while parsing).
+    private RegexNode Unanchor(Fragment branch)
+    {
+        var any = RegexNode.Star(_lower(CodepointSet.Any));
+        var parts = new List<RegexNode>(3);
+        if (branch.Caret < 0) parts.Add(any);
+        parts.Add(branch.Node);
+        if (branch.Dollar < 0) parts.Add(any);
+        return RegexNode.Concat(parts);
     }
 
     private static readonly Lazy<RegexNode> s_anyCodepoint = new(() => RegexNode.Codepoints(CodepointSet.Any));

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using ConstrainedDecoding.Grammars;
+
+namespace ConstrainedDecoding.JsonSchema.Internal;
+
+// oneOf disjointness proofs and if/then/else.
+internal sealed partial class SchemaCompiler
+{
+    // Sound over-approximation of the instance types a schema allows (following $ref, allOf, anyOf, oneOf).
+    private JsonTypes PossibleTypes(Located at, int depth)
+    {
+        var el = at.Element;
+        if (el.ValueKind == JsonValueKind.False) return JsonTypes.None;
+        if (el.ValueKind != JsonValueKind.Object || depth > 20) return JsonTypes.All;
+        var t = JsonTypes.All;
+        if (el.TryGetProperty("type", out var ty))
+        {
+            try
+            {
+                t &= ParseTypes(ty, at);
+            }
+            catch (UnsupportedSchemaException)
+            {
+                return JsonTypes.All;
+            }
+        }
+        if (el.TryGetProperty("const", out var c) && AtLeast(JsonSchemaDraft.Draft6)) t &= Widen(JsonValues.TypeOf(c));
+        if (el.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array)
+        {
+            var et = JsonTypes.None;
+            foreach (var v in e.EnumerateArray()) et |= Widen(JsonValues.TypeOf(v));
+            t &= et;
+        }
+        if (el.TryGetProperty("$ref", out var r) && r.ValueKind == JsonValueKind.String && _registry.Resolve(at, r.GetString()!) is { } target)
+        {
+            t &= PossibleTypes(target, depth + 1);
+        }
+        if (el.TryGetProperty("allOf", out var all) && all.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var s in all.EnumerateArray()) t &= PossibleTypes(at.Child("allOf", all).Child((i++).ToString(System.Globalization.CultureInfo.InvariantCulture), s), depth + 1);
+        }
+        foreach (var kw in new[] { "anyOf", "oneOf" })
+        {
+            if (el.TryGetProperty(kw, out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                var u = JsonTypes.None;
+                int i = 0;
+                foreach (var s in list.EnumerateArray()) u |= PossibleTypes(at.Child(kw, list).Child((i++).ToString(System.Globalization.CultureInfo.InvariantCulture), s), depth + 1);
+                t &= u;
+            }
+        }
+        return t;
+    }
+
+    // An integer-valued number literal may also be spelled as a non-integer (1.0): treat numbers as one type here.
+    private static JsonTypes Widen(JsonTypes t) => (t & JsonTypes.Number) != 0 ? t | JsonTypes.Number : t;
+
+    private bool ProvablyDisjoint(List<Located> branches, List<Part> context)
+    {
+        var types = branches.Select(b => PossibleTypes(b, 0)).ToList();
+        bool pairwise = true;
+        for (int i = 0; i < types.Count && pairwise; i++)
+        {
+            for (int j = i + 1; j < types.Count; j++)
+            {
+                var overlap = types[i] & types[j];
+                // integer vs number overlap is real: an integer is a number.
+                if (overlap != JsonTypes.None) { pairwise = false; break; }
+            }
+        }
+        if (pairwise) return true;
+        return DiscriminatedObjects(branches);
+    }
+
+    // Every branch requires one common property whose const/enum values are pairwise disjoint.
+    private bool DiscriminatedObjects(List<Located> branches)
+    {
+        var resolved = branches.Select(b => Deref(b)).ToList();
+        if (resolved.Any(b => b is null || b.Value.Element.ValueKind != JsonValueKind.Object)) return false;
+        var first = resolved[0]!.Value.Element;
+        if (!first.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object) return false;
+        foreach (var candidate in props.EnumerateObject())
+        {
+            var sets = new List<List<JsonElement>>();
+            foreach (var b in resolved)
+            {
+                var el = b!.Value.Element;
+                if (!Requires(el, candidate.Name)) { sets.Clear(); break; }
+                if (!el.TryGetProperty("properties", out var bp) || !bp.TryGetProperty(candidate.Name, out var ps) || ps.ValueKind != JsonValueKind.Object) { sets.Clear(); break; }
+                var values = ps.TryGetProperty("const", out var c) && AtLeast(JsonSchemaDraft.Draft6) ? [c]
+                    : ps.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().ToList() : null;
+                if (values is null) { sets.Clear(); break; }
+                sets.Add(values);
+            }
+            if (sets.Count != resolved.Count) continue;
+            bool disjoint = true;
+            for (int i = 0; i < sets.Count && disjoint; i++)
+            {
+                for (int j = i + 1; j < sets.Count && disjoint; j++)
+                {
+                    if (sets[i].Any(a => sets[j].Any(b => JsonValues.Equal(a, b)))) disjoint = false;
+                }
+            }
+            if (disjoint) return true;
+        }
+        return false;
+    }
+
+    private static bool Requires(JsonElement el, string name) =>
+        el.ValueKind == JsonValueKind.Object && el.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array && r.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && x.GetString() == name);
+
+    private Located? Deref(Located at)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            if (at.Element.ValueKind != JsonValueKind.Object || !at.Element.TryGetProperty("$ref", out var r) || r.ValueKind != JsonValueKind.String) return at;
+            if (_registry.Resolve(at, r.GetString()!) is not { } next) return null;
+            at = next;
+        }
+        return null;
+    }
+
+    // if/then/else: (if ∧ then) ∨ (¬if ∧ else) needs a complement of `if`; supported when `if` only asserts a type.
+    private (bool Handled, GrammarExpression? Expression) Conditional(List<Part> flat, int idx)
+    {
+        var part = flat[idx];
+        var el = part.At.Element;
+        var rest = new List<Part>(flat);
+        rest[idx] = part with { Skip = part.Skip | SkipIf };
+        var cond = el.GetProperty("if");
+        bool hasThen = el.TryGetProperty("then", out var then);
+        bool hasElse = el.TryGetProperty("else", out var els);
+        if (!hasThen && !hasElse) return (true, Value(rest));
+        var condAt = part.At.Child("if", cond);
+        if (cond.ValueKind == JsonValueKind.Object && cond.EnumerateObject().All(p => p.Name == "type" || s_annotations.Contains(p.Name) && p.Name is not ("$ref" or "allOf" or "anyOf" or "oneOf" or "if")))
+        {
+            var types = cond.TryGetProperty("type", out var ty) ? ParseTypes(ty, condAt) : JsonTypes.All;
+            var choices = new List<GrammarExpression>();
+            var thenConj = new List<Part>(rest) { new(condAt, 0) };
+            if (hasThen) thenConj.Add(new Part(part.At.Child("then", then), 0));
+            if (Value(thenConj) is { } a) choices.Add(a);
+            if ((types & JsonTypes.All) != JsonTypes.All)
+            {
+                var elseConj = new List<Part>(rest) { new(NotTypes(types), 0) };
+                if (hasElse) elseConj.Add(new Part(part.At.Child("else", els), 0));
+                if (Value(elseConj) is { } b) choices.Add(b);
+            }
+            return (true, choices.Count == 0 ? null : GrammarExpression.Choice(choices));
+        }
+        Refuse("if", part.At, "if/then/else is supported only when 'if' asserts nothing but a type");
+        return (true, Value(rest));
+    }
+
+    private Located NotTypes(JsonTypes types)
+    {
+        var names = new List<string>();
+        foreach (var (bit, name) in new[] { (JsonTypes.Null, "null"), (JsonTypes.Boolean, "boolean"), (JsonTypes.Object, "object"), (JsonTypes.Array, "array"), (JsonTypes.String, "string") })
+        {
+            if ((types & bit) == 0) names.Add(name);
+        }
+        if ((types & JsonTypes.Number) == 0) names.Add("number");
+        else if ((types & JsonTypes.Number) == JsonTypes.Integer) Refuse("if", _registry.Root, "'if' on type integer has no complement type");
+        string json = "{\"type\":[" + string.Join(",", names.Select(n => "\"" + n + "\"")) + "]}";
+        return new Located(JsonDocument.Parse(json).RootElement.Clone(), 0, "/synthetic-not-" + (int)types);
+    }
+}

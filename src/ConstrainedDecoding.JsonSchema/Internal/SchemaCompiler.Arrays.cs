@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using ConstrainedDecoding.Grammars;
+
+namespace ConstrainedDecoding.JsonSchema.Internal;
+
+// Arrays: positional (prefix) items, then the rest schema, with minItems/maxItems as rule repeats.
+internal sealed partial class SchemaCompiler
+{
+    private GrammarExpression? ArrayValue(SchemaFacts facts, Located at)
+    {
+        int min = facts.MinItems, max = facts.MaxItems;
+        if (max >= 0 && min > max) return null;
+        if (facts.UniqueItems is { } u && max != 0 && max != 1)
+        {
+            Refuse("uniqueItems", u, "uniqueItems is supported only when at most one item is allowed");
+        }
+        // Per-position schemas: prefix lists and rest schemas from every merged part.
+        var prefix = new List<List<Part>>();
+        var restConj = new List<Part>();
+        foreach (var part in facts.ArrayParts)
+        {
+            var el = part.Element;
+            JsonElement? prefixList = null;
+            JsonElement? restSchema = null;
+            Located prefixAt = part, restAt = part;
+            if (AtLeast(JsonSchemaDraft.Draft202012))
+            {
+                if (el.TryGetProperty("prefixItems", out var pi)) { prefixList = pi; prefixAt = part.Child("prefixItems", pi); }
+                if (el.TryGetProperty("items", out var it)) { restSchema = it; restAt = part.Child("items", it); }
+            }
+            else if (el.TryGetProperty("items", out var it))
+            {
+                if (it.ValueKind == JsonValueKind.Array)
+                {
+                    prefixList = it;
+                    prefixAt = part.Child("items", it);
+                    if (el.TryGetProperty("additionalItems", out var ai)) { restSchema = ai; restAt = part.Child("additionalItems", ai); }
+                }
+                else
+                {
+                    restSchema = it;
+                    restAt = part.Child("items", it);
+                }
+            }
+            int count = 0;
+            if (prefixList is { } pl)
+            {
+                if (pl.ValueKind != JsonValueKind.Array) throw Malformed("prefixItems", part, "an array of schemas");
+                count = pl.GetArrayLength();
+                int i = 0;
+                foreach (var s in pl.EnumerateArray())
+                {
+                    while (prefix.Count <= i) prefix.Add(new List<Part>(restConj));
+                    prefix[i].Add(new Part(prefixAt.Child(i.ToString(CultureInfo.InvariantCulture), s), 0));
+                    i++;
+                }
+            }
+            // Positions beyond this part's prefix get its rest schema (already-listed positions too).
+            for (int i = count; i < prefix.Count; i++)
+            {
+                if (restSchema is { } rs) prefix[i].Add(new Part(restAt, 0));
+            }
+            if (restSchema is not null) restConj.Add(new Part(restAt, 0));
+        }
+        var items = prefix.Select(Value).ToList();
+        var rest = Value(restConj);
+        if (max < 0 && rest is not null && items.Count > Limits.MaxRuleRepeat) Refuse("prefixItems", at, "too many positional items");
+
+        // Elements from position i on; `first` = no element emitted yet.
+        GrammarExpression? Elements(int i)
+        {
+            if (i < items.Count)
+            {
+                if (max >= 0 && i >= max) return GrammarExpression.Empty;
+                var item = items[i];
+                if (item is null) return i < min ? null : GrammarExpression.Empty;
+                var tail = Elements(i + 1);
+                var head = i == 0 ? item : GrammarExpression.Sequence([_tokens.Comma, item]);
+                GrammarExpression? step = tail is not null ? GrammarExpression.Sequence([head, tail]) : i + 1 >= min ? head : null;
+                if (i < min) return step;
+                return step is null ? GrammarExpression.Empty : GrammarExpression.Choice([step, GrammarExpression.Empty]);
+            }
+            int lo = Math.Max(0, min - i);
+            int hi = max < 0 ? -1 : max - i;
+            if (rest is null || hi == 0) return lo > 0 ? null : GrammarExpression.Empty;
+            if (lo > Limits.MaxRuleRepeat || hi > Limits.MaxRuleRepeat)
+            {
+                Refuse(lo > Limits.MaxRuleRepeat ? "minItems" : "maxItems", at, $"item count bounds above {Limits.MaxRuleRepeat} are not supported");
+                hi = hi > Limits.MaxRuleRepeat ? -1 : hi;
+                lo = Math.Min(lo, Limits.MaxRuleRepeat);
+            }
+            var comma = GrammarExpression.Sequence([_tokens.Comma, rest]);
+            if (i > 0) return GrammarExpression.Repeat(comma, lo, hi < 0 ? Regex.RegexNode.Unbounded : hi);
+            var more = GrammarExpression.Repeat(comma, Math.Max(0, lo - 1), hi < 0 ? Regex.RegexNode.Unbounded : hi - 1);
+            var some = GrammarExpression.Sequence([rest, more]);
+            return lo > 0 ? some : GrammarExpression.Choice([some, GrammarExpression.Empty]);
+        }
+
+        var body = Elements(0);
+        if (body is null) return null;
+        return GrammarExpression.Sequence([_tokens.OpenBracket, body, _tokens.CloseBracket]);
+    }
+}
