@@ -1,0 +1,244 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ConstrainedDecoding.Sampling;
+
+/// <summary>
+/// Applies a token bitmask to a row of logits in place: disallowed tokens get negative infinity, so
+/// neither argmax nor any sampler can choose them.
+/// </summary>
+/// <remarks>
+/// <para>Mask layout (the one <see cref="Matching.GrammarMatcher.FillNextTokenMask"/> writes): bit <c>i &amp; 31</c>
+/// of word <c>i &gt;&gt; 5</c> set = token <c>i</c> allowed. Logits past the mask's width (<c>mask.Length * 32</c>)
+/// are disallowed.</para>
+/// <para>Vectorised as a Vector512 → Vector256 → Vector128 → scalar cascade. Whole words are handled 32 logits
+/// at a time: an all-ones word is skipped, an all-zeros word is stored without being read, and a mixed word
+/// expands its bits into lane masks and blends with negative infinity. The ragged end is done with one
+/// overlapping vector (applying the mask twice to a logit is harmless).</para>
+/// </remarks>
+public static class LogitMask
+{
+    private const ushort HalfNegativeInfinityBits = 0xFC00;
+
+    /// <summary>Sets every logit whose token is not allowed by <paramref name="mask"/> to <see cref="float.NegativeInfinity"/>.</summary>
+    /// <param name="logits">One row of logits, indexed by token id.</param>
+    /// <param name="mask">The allowed-token bitmask; ids past <c>mask.Length * 32</c> count as disallowed.</param>
+    public static void Apply(Span<float> logits, ReadOnlySpan<uint> mask)
+    {
+        int covered = CoveredLength(logits.Length, mask.Length);
+        logits[covered..].Fill(float.NegativeInfinity);
+        logits = logits[..covered];
+        if (Vector512.IsHardwareAccelerated && logits.Length >= Vector512<float>.Count) ApplyVector512(logits, mask);
+        else if (Vector256.IsHardwareAccelerated && logits.Length >= Vector256<float>.Count) ApplyVector256(logits, mask);
+        else if (Vector128.IsHardwareAccelerated && logits.Length >= Vector128<float>.Count) ApplyVector128(logits, mask);
+        else ApplyScalar(logits, mask);
+    }
+
+    /// <summary>Sets every logit whose token is not allowed by <paramref name="mask"/> to negative infinity (half precision).</summary>
+    /// <param name="logits">One row of half-precision logits, indexed by token id.</param>
+    /// <param name="mask">The allowed-token bitmask; ids past <c>mask.Length * 32</c> count as disallowed.</param>
+    public static void Apply(Span<Half> logits, ReadOnlySpan<uint> mask)
+    {
+        int covered = CoveredLength(logits.Length, mask.Length);
+        Span<ushort> bits = MemoryMarshal.Cast<Half, ushort>(logits);
+        bits[covered..].Fill(HalfNegativeInfinityBits);
+        bits = bits[..covered];
+        if (Vector512.IsHardwareAccelerated && bits.Length >= Vector512<ushort>.Count) ApplyHalfVector512(bits, mask);
+        else if (Vector256.IsHardwareAccelerated && bits.Length >= Vector256<ushort>.Count) ApplyHalfVector256(bits, mask);
+        else if (Vector128.IsHardwareAccelerated && bits.Length >= Vector128<ushort>.Count) ApplyHalfVector128(bits, mask);
+        else ApplyHalfScalar(bits, mask);
+    }
+
+    /// <summary>Whether <paramref name="tokenId"/>'s bit is set in <paramref name="mask"/> (false past its width or for negative ids).</summary>
+    /// <param name="mask">The allowed-token bitmask.</param>
+    /// <param name="tokenId">A token id.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsAllowed(ReadOnlySpan<uint> mask, int tokenId) =>
+        (uint)(tokenId >> 5) < (uint)mask.Length && tokenId >= 0 && (mask[tokenId >> 5] & (1u << (tokenId & 31))) != 0;
+
+    /// <summary>Number of set bits in the first <paramref name="width"/> ids of <paramref name="mask"/>.</summary>
+    /// <param name="mask">The allowed-token bitmask.</param>
+    /// <param name="width">Ids to count (the logits width); ids past the mask count as disallowed.</param>
+    public static int CountAllowed(ReadOnlySpan<uint> mask, int width)
+    {
+        int covered = CoveredLength(width, mask.Length);
+        int full = covered >> 5, count = 0;
+        for (int w = 0; w < full; w++) count += System.Numerics.BitOperations.PopCount(mask[w]);
+        if ((covered & 31) != 0) count += System.Numerics.BitOperations.PopCount(mask[full] & ((1u << (covered & 31)) - 1));
+        return count;
+    }
+
+    private static int CoveredLength(int logits, int maskWords) => (int)Math.Min(logits, (long)maskWords * 32);
+
+    // Bits for the `count` logits starting at `index`, in the low bits of the result (count <= 32).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BitsAt(ReadOnlySpan<uint> mask, int index, int count)
+    {
+        int word = index >> 5, shift = index & 31;
+        uint bits = mask[word] >> shift;
+        if (shift + count > 32) bits |= mask[word + 1] << (32 - shift);
+        return bits;
+    }
+
+    internal static void ApplyScalar(Span<float> logits, ReadOnlySpan<uint> mask)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if ((mask[i >> 5] & (1u << (i & 31))) == 0) logits[i] = float.NegativeInfinity;
+        }
+    }
+
+    internal static void ApplyHalfScalar(Span<ushort> logits, ReadOnlySpan<uint> mask)
+    {
+        for (int i = 0; i < logits.Length; i++)
+        {
+            if ((mask[i >> 5] & (1u << (i & 31))) == 0) logits[i] = HalfNegativeInfinityBits;
+        }
+    }
+
+    internal static void ApplyVector512(Span<float> logits, ReadOnlySpan<uint> mask) => ApplyCore<float, Float512>(logits, mask);
+
+    internal static void ApplyVector256(Span<float> logits, ReadOnlySpan<uint> mask) => ApplyCore<float, Float256>(logits, mask);
+
+    internal static void ApplyVector128(Span<float> logits, ReadOnlySpan<uint> mask) => ApplyCore<float, Float128>(logits, mask);
+
+    internal static void ApplyHalfVector512(Span<ushort> logits, ReadOnlySpan<uint> mask) => ApplyCore<ushort, Half512>(logits, mask);
+
+    internal static void ApplyHalfVector256(Span<ushort> logits, ReadOnlySpan<uint> mask) => ApplyCore<ushort, Half256>(logits, mask);
+
+    internal static void ApplyHalfVector128(Span<ushort> logits, ReadOnlySpan<uint> mask) => ApplyCore<ushort, Half128>(logits, mask);
+
+    // One loop for every element type and width: whole words 32 elements at a time (skip all-ones, store -inf
+    // for all-zeros, blend mixed ones), then the ragged end with vectors, the last one overlapping.
+    // Needs logits.Length >= TBlend.Lanes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyCore<T, TBlend>(Span<T> logits, ReadOnlySpan<uint> mask)
+        where T : unmanaged
+        where TBlend : IMaskBlend<T>
+    {
+        int lanes = TBlend.Lanes;
+        ref T start = ref MemoryMarshal.GetReference(logits);
+        int words = logits.Length >> 5;
+        for (int w = 0; w < words; w++)
+        {
+            uint word = mask[w];
+            if (word == uint.MaxValue) continue;
+            ref T at = ref Unsafe.Add(ref start, w << 5);
+            if (word == 0)
+            {
+                for (int k = 0; k < 32; k += lanes) TBlend.StoreNegativeInfinity(ref at, k);
+                continue;
+            }
+            for (int k = 0; k < 32; k += lanes) TBlend.Blend(ref at, k, word >> k);
+        }
+        for (int i = words << 5; i < logits.Length; i += lanes)
+        {
+            int j = Math.Min(i, logits.Length - lanes); // the last vector may overlap the previous one
+            TBlend.Blend(ref start, j, BitsAt(mask, j, lanes));
+        }
+    }
+
+    // A vector width and element type: how to store -inf, and how to blend -inf into the lanes whose bit is clear.
+    private interface IMaskBlend<T>
+    {
+        static abstract int Lanes { get; }
+
+        static abstract void StoreNegativeInfinity(ref T at, int offset);
+
+        // Lane i is kept iff bit i of `bits` is set (bits past Lanes are ignored).
+        static abstract void Blend(ref T at, int offset, uint bits);
+    }
+
+    private readonly struct Float512 : IMaskBlend<float>
+    {
+        public static int Lanes => Vector512<float>.Count;
+
+        public static void StoreNegativeInfinity(ref float at, int offset) => Vector512.Create(float.NegativeInfinity).StoreUnsafe(ref at, (nuint)offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref float at, int offset, uint bits)
+        {
+            Vector512<uint> laneBits = Vector512.Create(1u, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+            Vector512<float> allowed = Vector512.Equals(Vector512.Create(bits) & laneBits, laneBits).AsSingle();
+            Vector512.ConditionalSelect(allowed, Vector512.LoadUnsafe(ref at, (nuint)offset), Vector512.Create(float.NegativeInfinity)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+
+    private readonly struct Float256 : IMaskBlend<float>
+    {
+        public static int Lanes => Vector256<float>.Count;
+
+        public static void StoreNegativeInfinity(ref float at, int offset) => Vector256.Create(float.NegativeInfinity).StoreUnsafe(ref at, (nuint)offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref float at, int offset, uint bits)
+        {
+            Vector256<uint> laneBits = Vector256.Create(1u, 2, 4, 8, 16, 32, 64, 128);
+            Vector256<float> allowed = Vector256.Equals(Vector256.Create(bits) & laneBits, laneBits).AsSingle();
+            Vector256.ConditionalSelect(allowed, Vector256.LoadUnsafe(ref at, (nuint)offset), Vector256.Create(float.NegativeInfinity)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+
+    private readonly struct Float128 : IMaskBlend<float>
+    {
+        public static int Lanes => Vector128<float>.Count;
+
+        public static void StoreNegativeInfinity(ref float at, int offset) => Vector128.Create(float.NegativeInfinity).StoreUnsafe(ref at, (nuint)offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref float at, int offset, uint bits)
+        {
+            Vector128<uint> laneBits = Vector128.Create(1u, 2, 4, 8);
+            Vector128<float> allowed = Vector128.Equals(Vector128.Create(bits) & laneBits, laneBits).AsSingle();
+            Vector128.ConditionalSelect(allowed, Vector128.LoadUnsafe(ref at, (nuint)offset), Vector128.Create(float.NegativeInfinity)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+
+    private readonly struct Half512 : IMaskBlend<ushort>
+    {
+        public static int Lanes => Vector512<ushort>.Count;
+
+        public static void StoreNegativeInfinity(ref ushort at, int offset) => Vector512.Create(HalfNegativeInfinityBits).StoreUnsafe(ref at, (nuint)offset);
+
+        // 32 lanes = a whole word: the low 16 lanes test bits 0..15, the high 16 lanes bits 16..31.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref ushort at, int offset, uint bits)
+        {
+            Vector512<ushort> laneBits = Vector512.Create(Vector256.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768));
+            Vector512<ushort> spread = Vector512.Create(Vector256.Create((ushort)bits), Vector256.Create((ushort)(bits >> 16)));
+            Vector512<ushort> allowed = Vector512.Equals(spread & laneBits, laneBits);
+            Vector512.ConditionalSelect(allowed, Vector512.LoadUnsafe(ref at, (nuint)offset), Vector512.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+
+    private readonly struct Half256 : IMaskBlend<ushort>
+    {
+        public static int Lanes => Vector256<ushort>.Count;
+
+        public static void StoreNegativeInfinity(ref ushort at, int offset) => Vector256.Create(HalfNegativeInfinityBits).StoreUnsafe(ref at, (nuint)offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref ushort at, int offset, uint bits)
+        {
+            Vector256<ushort> laneBits = Vector256.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+            Vector256<ushort> allowed = Vector256.Equals(Vector256.Create((ushort)bits) & laneBits, laneBits);
+            Vector256.ConditionalSelect(allowed, Vector256.LoadUnsafe(ref at, (nuint)offset), Vector256.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+
+    private readonly struct Half128 : IMaskBlend<ushort>
+    {
+        public static int Lanes => Vector128<ushort>.Count;
+
+        public static void StoreNegativeInfinity(ref ushort at, int offset) => Vector128.Create(HalfNegativeInfinityBits).StoreUnsafe(ref at, (nuint)offset);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Blend(ref ushort at, int offset, uint bits)
+        {
+            Vector128<ushort> laneBits = Vector128.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128);
+            Vector128<ushort> allowed = Vector128.Equals(Vector128.Create((ushort)bits) & laneBits, laneBits);
+            Vector128.ConditionalSelect(allowed, Vector128.LoadUnsafe(ref at, (nuint)offset), Vector128.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+        }
+    }
+}
