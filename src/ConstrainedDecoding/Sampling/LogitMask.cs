@@ -112,7 +112,6 @@ public static class LogitMask
     // One loop for every element type and width: whole words 32 elements at a time (skip all-ones, store -inf
     // for all-zeros, blend mixed ones), then the ragged end with vectors, the last one overlapping.
     // Needs logits.Length >= TBlend.Lanes.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyCore<T, TBlend>(Span<T> logits, ReadOnlySpan<uint> mask)
         where T : unmanaged
         where TBlend : IMaskBlend<T>
@@ -125,18 +124,39 @@ public static class LogitMask
             uint word = mask[w];
             if (word == uint.MaxValue) continue;
             ref T at = ref Unsafe.Add(ref start, w << 5);
-            if (word == 0)
-            {
-                for (int k = 0; k < 32; k += lanes) TBlend.StoreNegativeInfinity(ref at, k);
-                continue;
-            }
-            for (int k = 0; k < 32; k += lanes) TBlend.Blend(ref at, k, word >> k);
+            if (word == 0) StoreWord<T, TBlend>(ref at);
+            else BlendWord<T, TBlend>(ref at, word);
         }
         for (int i = words << 5; i < logits.Length; i += lanes)
         {
             int j = Math.Min(i, logits.Length - lanes); // the last vector may overlap the previous one
             TBlend.Blend(ref start, j, BitsAt(mask, j, lanes));
         }
+    }
+
+    // Unrolled by hand for the wide vectors (the lane count is a JIT-time constant, so the branches fold away).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreWord<T, TBlend>(ref T at)
+        where T : unmanaged
+        where TBlend : IMaskBlend<T>
+    {
+        TBlend.StoreNegativeInfinity(ref at, 0);
+        if (TBlend.Lanes == 32) return;
+        TBlend.StoreNegativeInfinity(ref at, TBlend.Lanes);
+        if (TBlend.Lanes == 16) return;
+        for (int k = 2 * TBlend.Lanes; k < 32; k += TBlend.Lanes) TBlend.StoreNegativeInfinity(ref at, k);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendWord<T, TBlend>(ref T at, uint word)
+        where T : unmanaged
+        where TBlend : IMaskBlend<T>
+    {
+        TBlend.Blend(ref at, 0, word);
+        if (TBlend.Lanes == 32) return;
+        TBlend.Blend(ref at, TBlend.Lanes, word >> TBlend.Lanes);
+        if (TBlend.Lanes == 16) return;
+        for (int k = 2 * TBlend.Lanes; k < 32; k += TBlend.Lanes) TBlend.Blend(ref at, k, word >> k);
     }
 
     // A vector width and element type: how to store -inf, and how to blend -inf into the lanes whose bit is clear.
