@@ -184,10 +184,20 @@ internal sealed class DecodeBatch : IDisposable
     }
 
     // The only allowed token, or the stop token when the grammar is complete and only whitespace could follow.
+    // A popcount first: scanning the allowed ids (tens of thousands inside a JSON string) only happens when the
+    // grammar accepts, which is rare.
     private int ForcedToken(SequenceState row, uint[] mask)
     {
-        int single = -1, count = 0, firstStop = -1;
-        bool onlyWhitespace = true;
+        int count = LogitMask.CountAllowed(mask, _vocabulary.LogitsWidth);
+        if (count == 1)
+        {
+            for (int w = 0; w < mask.Length; w++)
+            {
+                if (mask[w] != 0) return (w << 5) + System.Numerics.BitOperations.TrailingZeroCount(mask[w]);
+            }
+        }
+        if (!row.Options.StopWhenComplete || !row.Matcher!.IsAccepting) return -1;
+        int firstStop = -1;
         for (int w = 0; w < mask.Length; w++)
         {
             uint bits = mask[w];
@@ -195,21 +205,17 @@ internal sealed class DecodeBatch : IDisposable
             {
                 int id = (w << 5) + System.Numerics.BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                count++;
-                single = id;
                 if (_vocabulary.IsStop(id))
                 {
                     if (firstStop < 0) firstStop = id;
                 }
-                else if (onlyWhitespace && !IsWhitespace(_vocabulary.GetTokenBytes(id)))
+                else if (!IsWhitespace(_vocabulary.GetTokenBytes(id)))
                 {
-                    onlyWhitespace = false;
-                    if (count > 1) return -1;
+                    return -1;
                 }
             }
         }
-        if (count == 1) return single;
-        return row.Options.StopWhenComplete && firstStop >= 0 && onlyWhitespace ? firstStop : -1;
+        return firstStop;
 
         static bool IsWhitespace(ReadOnlySpan<byte> bytes)
         {
