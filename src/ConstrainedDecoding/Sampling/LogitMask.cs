@@ -215,20 +215,23 @@ public static class LogitMask
         }
     }
 
+    // Half lanes are handled as pairs in 32-bit lanes: lane j holds ids 2j (low half) and 2j+1 (high half), so the
+    // lane masks are built with 32-bit compares like the float ones and then merged per half.
     private readonly struct Half512 : IMaskBlend<ushort>
     {
         public static int Lanes => Vector512<ushort>.Count;
 
         public static void StoreNegativeInfinity(ref ushort at, int offset) => Vector512.Create(HalfNegativeInfinityBits).StoreUnsafe(ref at, (nuint)offset);
 
-        // 32 lanes = a whole word: the low 16 lanes test bits 0..15, the high 16 lanes bits 16..31.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Blend(ref ushort at, int offset, uint bits)
         {
-            Vector512<ushort> laneBits = Vector512.Create(Vector256.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768));
-            Vector512<ushort> spread = Vector512.Create(Vector256.Create((ushort)bits), Vector256.Create((ushort)(bits >> 16)));
-            Vector512<ushort> allowed = Vector512.Equals(spread & laneBits, laneBits);
-            Vector512.ConditionalSelect(allowed, Vector512.LoadUnsafe(ref at, (nuint)offset), Vector512.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+            Vector512<uint> even = Vector512.Create(1u, 1u << 2, 1u << 4, 1u << 6, 1u << 8, 1u << 10, 1u << 12, 1u << 14, 1u << 16, 1u << 18, 1u << 20, 1u << 22, 1u << 24, 1u << 26, 1u << 28, 1u << 30);
+            Vector512<uint> word = Vector512.Create(bits);
+            Vector512<uint> keep = (Vector512.Equals(word & even, even) & Vector512.Create(0x0000_FFFFu))
+                | (Vector512.Equals(word & (even << 1), even << 1) & Vector512.Create(0xFFFF_0000u));
+            ref uint pair = ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref at, offset));
+            Vector512.ConditionalSelect(keep, Vector512.LoadUnsafe(ref pair), Vector512.Create(0xFC00_FC00u)).StoreUnsafe(ref pair);
         }
     }
 
@@ -241,9 +244,12 @@ public static class LogitMask
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Blend(ref ushort at, int offset, uint bits)
         {
-            Vector256<ushort> laneBits = Vector256.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
-            Vector256<ushort> allowed = Vector256.Equals(Vector256.Create((ushort)bits) & laneBits, laneBits);
-            Vector256.ConditionalSelect(allowed, Vector256.LoadUnsafe(ref at, (nuint)offset), Vector256.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+            Vector256<uint> even = Vector256.Create(1u, 1u << 2, 1u << 4, 1u << 6, 1u << 8, 1u << 10, 1u << 12, 1u << 14);
+            Vector256<uint> word = Vector256.Create(bits);
+            Vector256<uint> keep = (Vector256.Equals(word & even, even) & Vector256.Create(0x0000_FFFFu))
+                | (Vector256.Equals(word & (even << 1), even << 1) & Vector256.Create(0xFFFF_0000u));
+            ref uint pair = ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref at, offset));
+            Vector256.ConditionalSelect(keep, Vector256.LoadUnsafe(ref pair), Vector256.Create(0xFC00_FC00u)).StoreUnsafe(ref pair);
         }
     }
 
@@ -256,9 +262,12 @@ public static class LogitMask
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Blend(ref ushort at, int offset, uint bits)
         {
-            Vector128<ushort> laneBits = Vector128.Create((ushort)1, 2, 4, 8, 16, 32, 64, 128);
-            Vector128<ushort> allowed = Vector128.Equals(Vector128.Create((ushort)bits) & laneBits, laneBits);
-            Vector128.ConditionalSelect(allowed, Vector128.LoadUnsafe(ref at, (nuint)offset), Vector128.Create(HalfNegativeInfinityBits)).StoreUnsafe(ref at, (nuint)offset);
+            Vector128<uint> even = Vector128.Create(1u, 1u << 2, 1u << 4, 1u << 6);
+            Vector128<uint> word = Vector128.Create(bits);
+            Vector128<uint> keep = (Vector128.Equals(word & even, even) & Vector128.Create(0x0000_FFFFu))
+                | (Vector128.Equals(word & (even << 1), even << 1) & Vector128.Create(0xFFFF_0000u));
+            ref uint pair = ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref at, offset));
+            Vector128.ConditionalSelect(keep, Vector128.LoadUnsafe(ref pair), Vector128.Create(0xFC00_FC00u)).StoreUnsafe(ref pair);
         }
     }
 }
