@@ -24,7 +24,7 @@ public class Perf_Generation_TinyJson
     private int[] _constrainedTokens = [];
     private uint[] _mask = [];
 
-    [Params("free", "json-sample-first", "json-precompute")]
+    [Params("free", "json-sample-first", "json-full", "json-precompute")]
     public string Mode { get; set; } = "";
 
     [GlobalSetup]
@@ -36,7 +36,7 @@ public class Perf_Generation_TinyJson
         {
             MaxNewTokens = Tokens,
             StopWhenComplete = false,
-            MaskMode = Mode == "json-precompute" ? MaskMode.Precompute : MaskMode.SampleFirst,
+            MaskMode = Mode switch { "json-precompute" => MaskMode.Precompute, "json-full" => MaskMode.Full, _ => MaskMode.SampleFirst },
         };
         _request = Mode == "free" ? new GenerationRequest(Prompt, null, options) : new GenerationRequest(Prompt, _json, options) { GrammarPrefix = Prompt };
         _generator.GenerateAsync(_request).GetAwaiter().GetResult(); // JIT, and the grammar's lazy tables
@@ -66,7 +66,7 @@ public class Perf_Generation_TinyJson
         int allowed = 0;
         foreach (int token in _constrainedTokens)
         {
-            if (Mode == "json-precompute") matcher.FillNextTokenMask(_mask);
+            if (Mode is "json-precompute" or "json-full") matcher.FillNextTokenMask(_mask);
             else if (matcher.IsTokenAllowed(token)) allowed++;
             matcher.TryAcceptToken(token);
         }

@@ -139,9 +139,9 @@ internal sealed class DecodeBatch : IDisposable
 
         long start = Stopwatch.GetTimestamp();
         uint[] mask = row.Mask!;
-        if (!row.MaskReady && matcher.IsAccepting)
+        if (!row.MaskReady && (row.ComputesFullMasks || matcher.IsAccepting))
         {
-            matcher.FillNextTokenMask(mask); // needed to see whether only whitespace can follow
+            matcher.FillNextTokenMask(mask); // when accepting, needed to see whether only whitespace can follow
             row.MaskReady = true;
             row.FullMasks++;
         }

@@ -23,7 +23,8 @@ internal sealed class SequenceState
             }
         }
         bool sampleFirst = options.MaskMode == MaskMode.SampleFirst || (options.MaskMode == MaskMode.Auto && !options.Sampling.Truncates);
-        PrecomputesMasks = Matcher is not null && !sampleFirst;
+        PrecomputesMasks = Matcher is not null && options.MaskMode == MaskMode.Precompute;
+        ComputesFullMasks = Matcher is not null && !sampleFirst && !PrecomputesMasks;
     }
 
     public GenerationRequest Request { get; }
@@ -41,6 +42,9 @@ internal sealed class SequenceState
 
     /// <summary>Whether the next step's mask is computed while the model runs.</summary>
     public bool PrecomputesMasks { get; }
+
+    /// <summary>Whether each step's mask is computed on the decoding thread before sampling.</summary>
+    public bool ComputesFullMasks { get; }
 
     /// <summary>Whether <see cref="Mask"/> holds the current step's mask.</summary>
     public bool MaskReady { get; set; }

@@ -141,16 +141,23 @@ public class DecodeLoopTests(TinyModel model)
     }
 
     [Fact]
-    public async Task SampleFirstAndPrecomputedMasks_GiveTheSameTokens()
+    public async Task MaskModes_GiveTheSameTokens()
     {
         for (ulong seed = 0; seed < 4; seed++)
         {
             var sampling = new SamplingOptions { Temperature = 0.9f, Seed = seed };
-            var first = await model.Generator.GenerateAsync(new GenerationRequest(Prompt, model.Json, new GenerationOptions { Sampling = sampling, MaxNewTokens = 60, MaskMode = MaskMode.SampleFirst }) { GrammarPrefix = Prompt });
-            var full = await model.Generator.GenerateAsync(new GenerationRequest(Prompt, model.Json, new GenerationOptions { Sampling = sampling, MaxNewTokens = 60, MaskMode = MaskMode.Precompute }) { GrammarPrefix = Prompt });
+            Task<GenerationResult> Run(MaskMode mode) =>
+                model.Generator.GenerateAsync(new GenerationRequest(Prompt, model.Json, new GenerationOptions { Sampling = sampling, MaxNewTokens = 60, MaskMode = mode }) { GrammarPrefix = Prompt });
+            var first = await Run(MaskMode.SampleFirst);
+            var full = await Run(MaskMode.Full);
+            var precomputed = await Run(MaskMode.Precompute);
             Assert.Equal(full.TokenIds, first.TokenIds);
+            Assert.Equal(full.TokenIds, precomputed.TokenIds);
             Assert.True(first.Statistics.FullMasks < full.Statistics.FullMasks);
+            Assert.True(precomputed.Statistics.OverlappedGrammarTime > TimeSpan.Zero);
         }
+        await Assert.ThrowsAsync<ArgumentException>(() => model.Generator.GenerateAsync(Prompt, model.Json,
+            new GenerationOptions { MaskMode = MaskMode.SampleFirst, Sampling = new SamplingOptions { TopK = 5 } }));
     }
 
     [Fact]
