@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -18,6 +17,10 @@ internal static class GumbelNoise
     private const int RandomBits = 23;
     private const float UnitScale = 1f / (1 << RandomBits);
 
+    // Bounds of -log(-log(u)) for u in [0.5, 2^23 - 0.5] / 2^23, widened a little for rounding in the vector logs.
+    private const float MinNoise = -2.82f;
+    private const float MaxNoise = 16.65f;
+
     /// <summary>A uniform in (0, 1) with 23 random bits, never 0 or 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Uniform(ulong key, int index) => UniformFromHash(Hash(key, (uint)index));
@@ -29,38 +32,70 @@ internal static class GumbelNoise
     /// <summary>Gumbel(0, 1) noise of one token: <c>-log(-log(u))</c>.</summary>
     public static float Sample(ulong key, int index) => -MathF.Log(-MathF.Log(Uniform(key, index)));
 
-    /// <summary>Writes the noise of tokens <c>0 .. destination.Length-1</c>.</summary>
-    public static void Fill(Span<float> destination, ulong key)
+    /// <summary>
+    /// <c>argmax_i(logits[i] * inverseTemperature + g_i)</c> in one vectorised pass (noise, logs and the running
+    /// maximum stay in registers): the Gumbel-max draw. Ties go to the lowest index; -1 when every logit is
+    /// negative infinity (or NaN). Deterministic for a given length and key, so masking before or after gives the
+    /// same winner among allowed tokens.
+    /// </summary>
+    public static int ArgMaxPerturbed(ReadOnlySpan<float> logits, float inverseTemperature, ulong key)
     {
-        FillUniform(destination, key);
-        TensorPrimitives.Log(destination, destination);
-        TensorPrimitives.Negate(destination, destination);
-        TensorPrimitives.Log(destination, destination);
-        TensorPrimitives.Negate(destination, destination);
-    }
-
-    // Same bits as Uniform, a vector of indices at a time.
-    private static void FillUniform(Span<float> destination, ulong key)
-    {
+        int best = -1;
+        float bestScore = float.NegativeInfinity;
         int i = 0;
-        if (Vector.IsHardwareAccelerated && destination.Length >= Vector<uint>.Count)
+        if (Vector.IsHardwareAccelerated && logits.Length >= Vector<float>.Count)
         {
-            Span<uint> lanes = stackalloc uint[Vector<uint>.Count];
-            for (int k = 0; k < lanes.Length; k++) lanes[k] = (uint)k;
-            var index = new Vector<uint>(lanes);
-            var step = new Vector<uint>((uint)Vector<uint>.Count);
+            Span<int> lanes = stackalloc int[Vector<int>.Count];
+            for (int k = 0; k < lanes.Length; k++) lanes[k] = k;
+            var index = new Vector<int>(lanes);
+            var step = new Vector<int>(Vector<int>.Count);
+            var bestValues = new Vector<float>(float.NegativeInfinity);
+            var bestIndices = new Vector<int>(-1);
+            var scale = new Vector<float>(inverseTemperature);
             var half = new Vector<float>(0.5f);
-            var scale = new Vector<float>(UnitScale);
-            ref float start = ref MemoryMarshal.GetReference(destination);
-            for (; i <= destination.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+            var unit = new Vector<float>(UnitScale);
+            ref float start = ref MemoryMarshal.GetReference(logits);
+            // Exact pruning: noise lies in [MinNoise, MaxNoise], so a token more than MaxNoise - MinNoise below the
+            // largest scaled logit can never win, and its vector skips the logs.
+            var floor = new Vector<float>(System.Numerics.Tensors.TensorPrimitives.Max(logits) * inverseTemperature - (MaxNoise - MinNoise));
+            for (; i <= logits.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector<uint> h = Hash(key, index) >> (32 - RandomBits);
-                Vector<float> u = (Vector.ConvertToSingle(h.As<uint, int>()) + half) * scale;
-                u.StoreUnsafe(ref start, (nuint)i);
+                Vector<float> scaled = Vector.LoadUnsafe(ref start, (nuint)i) * scale;
+                if (!Vector.GreaterThanOrEqualAny(scaled, floor))
+                {
+                    index += step;
+                    continue;
+                }
+                Vector<uint> h = Hash(key, index.As<int, uint>()) >> (32 - RandomBits);
+                Vector<float> u = (Vector.ConvertToSingle(h.As<uint, int>()) + half) * unit;
+                Vector<float> score = scaled - Vector.Log(-Vector.Log(u));
+                Vector<int> better = Vector.GreaterThan(score, bestValues);
+                bestValues = Vector.ConditionalSelect(better.As<int, float>(), score, bestValues);
+                bestIndices = Vector.ConditionalSelect(better, index, bestIndices);
                 index += step;
             }
+            // Lanes hold disjoint indices; the first index wins among equal scores.
+            for (int k = 0; k < Vector<float>.Count; k++)
+            {
+                float value = bestValues[k];
+                int at = bestIndices[k];
+                if (at >= 0 && (value > bestScore || (value == bestScore && at < best)))
+                {
+                    best = at;
+                    bestScore = value;
+                }
+            }
         }
-        for (; i < destination.Length; i++) destination[i] = Uniform(key, i);
+        for (; i < logits.Length; i++)
+        {
+            float score = logits[i] * inverseTemperature + Sample(key, i);
+            if (score > bestScore)
+            {
+                best = i;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     // murmur3's finalizer twice, with the two halves of the key mixed in between.

@@ -22,7 +22,6 @@ public sealed class Sampler
 {
     private Xoshiro256 _random;
     private float[] _scores = [];
-    private float[] _noise = [];
     private int[] _candidates = [];
     private ulong[] _candidateKeys = [];
     private int[] _seenStamp = [];
@@ -79,8 +78,7 @@ public sealed class Sampler
         if (Options.IsGreedy) return CheckFinite(logits, TensorPrimitives.IndexOfMax(logits));
         ulong key = _random.Next();
         if (Options.Truncates) return SampleTruncated(logits, key);
-        Span<float> scores = Scores(logits, key);
-        return CheckFinite(scores, TensorPrimitives.IndexOfMax(scores));
+        return CheckFound(GumbelNoise.ArgMaxPerturbed(logits, 1f / Options.Temperature, key));
     }
 
     /// <summary>
@@ -108,14 +106,13 @@ public sealed class Sampler
             LogitMask.Apply(logits, constraint.GetMask());
             return CheckFinite(logits, TensorPrimitives.IndexOfMax(logits));
         }
-        Span<float> scores = Scores(logits, _random.Next());
-        int token = TensorPrimitives.IndexOfMax(scores);
-        if (constraint.IsAllowed(token)) return CheckFinite(scores, token);
-        // Masking the scores is masking the logits: -inf/T + g = -inf, and the noise is the same.
-        ReadOnlySpan<uint> mask = constraint.GetMask();
-        LogitMask.Apply(scores, mask);
-        LogitMask.Apply(logits, mask);
-        return CheckFinite(scores, TensorPrimitives.IndexOfMax(scores));
+        ulong key = _random.Next();
+        float inverseTemperature = 1f / Options.Temperature;
+        int token = GumbelNoise.ArgMaxPerturbed(logits, inverseTemperature, key);
+        if (token >= 0 && constraint.IsAllowed(token)) return token;
+        // Same key, same noise: the argmax over the masked row is the full-mask path's draw.
+        LogitMask.Apply(logits, constraint.GetMask());
+        return CheckFound(GumbelNoise.ArgMaxPerturbed(logits, inverseTemperature, key));
     }
 
     private void Prepare(Span<float> logits, ReadOnlySpan<int> history)
@@ -141,17 +138,6 @@ public sealed class Sampler
             float value = logits[token];
             logits[token] = value > 0 ? value / penalty : value * penalty;
         }
-    }
-
-    // logits / T + Gumbel noise, in a reused buffer.
-    private Span<float> Scores(ReadOnlySpan<float> logits, ulong key)
-    {
-        EnsureCapacity(ref _scores, logits.Length);
-        EnsureCapacity(ref _noise, logits.Length);
-        Span<float> noise = _noise.AsSpan(0, logits.Length), scores = _scores.AsSpan(0, logits.Length);
-        GumbelNoise.Fill(noise, key);
-        TensorPrimitives.MultiplyAdd(logits, 1f / Options.Temperature, noise, scores);
-        return scores;
     }
 
     // Min-p, then top-k, then top-p on the masked, tempered distribution; then Gumbel-max over the survivors.
@@ -295,6 +281,12 @@ public sealed class Sampler
     private static int CheckFinite(ReadOnlySpan<float> values, int index)
     {
         if (index < 0 || float.IsNegativeInfinity(values[index])) ThrowNothingAllowed();
+        return index;
+    }
+
+    private static int CheckFound(int index)
+    {
+        if (index < 0) ThrowNothingAllowed();
         return index;
     }
 
