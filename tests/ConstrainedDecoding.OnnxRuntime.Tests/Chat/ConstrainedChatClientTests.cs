@@ -1,0 +1,69 @@
+using System.Text.Json;
+using ConstrainedDecoding.OnnxRuntime.Chat;
+using Microsoft.Extensions.AI;
+
+namespace ConstrainedDecoding.OnnxRuntime.Tests.Chat;
+
+[Collection(TinyModelCollection.Name)]
+public class ConstrainedChatClientTests(TinyModel model)
+{
+    // The tiny model is not a chat model: the default formatter passes the user's text through as the prompt.
+    private const string Prompt = "[";
+
+    [Fact]
+    public async Task JsonResponseFormat_ReplyParses()
+    {
+        IChatClient client = new ConstrainedChatClient(model.Generator);
+        for (int seed = 0; seed < 3; seed++)
+        {
+            var response = await client.GetResponseAsync(Prompt, new ChatOptions
+            {
+                ResponseFormat = ChatResponseFormat.Json,
+                Temperature = 0.8f,
+                Seed = seed,
+                MaxOutputTokens = 300,
+            });
+            Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+            using var document = JsonDocument.Parse(response.Text);
+            Assert.True(response.Usage!.OutputTokenCount > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Streaming_UpdatesConcatenateToTheReply()
+    {
+        IChatClient client = new ConstrainedChatClient(model.Generator);
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.Json, MaxOutputTokens = 200 };
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in client.GetStreamingResponseAsync(Prompt, options)) updates.Add(update);
+        var whole = await client.GetResponseAsync(Prompt, options);
+        Assert.Equal(whole.Text, string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal(ChatFinishReason.Stop, updates[^1].FinishReason);
+    }
+
+    [Fact]
+    public async Task SchemaWithoutFactory_IsRefused_AndAFactoryIsUsed()
+    {
+        using var schema = JsonDocument.Parse("{\"type\": \"integer\"}");
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement, "count") };
+        IChatClient strict = new ConstrainedChatClient(model.Generator);
+        await Assert.ThrowsAsync<NotSupportedException>(() => strict.GetResponseAsync(Prompt, options));
+
+        var digits = model.Generator.CompileRegex("-?[1-9][0-9]{0,3}");
+        IChatClient withFactory = new ConstrainedChatClient(model.Generator, new ConstrainedChatClientOptions { SchemaGrammarFactory = _ => digits });
+        var response = await withFactory.GetResponseAsync(Prompt, options);
+        Assert.Matches("^-?[1-9][0-9]{0,3}$", response.Text);
+    }
+
+    [Fact]
+    public async Task GrammarInAdditionalProperties_ConstrainsTheReply()
+    {
+        IChatClient client = new ConstrainedChatClient(model.Generator);
+        var options = new ChatOptions { AdditionalProperties = new() { [ConstrainedChatClient.GrammarPropertyName] = model.Generator.CompileRegex("(yes|no)") } };
+        var response = await client.GetResponseAsync("Is it JSON? ", options);
+        Assert.Contains(response.Text, new[] { "yes", "no" });
+        await Assert.ThrowsAsync<NotSupportedException>(() => client.GetResponseAsync("x", new ChatOptions { StopSequences = ["}"] }));
+        Assert.Same(model.Generator, client.GetService<ConstrainedGenerator>());
+        Assert.NotNull(client.GetService<ChatClientMetadata>());
+    }
+}
