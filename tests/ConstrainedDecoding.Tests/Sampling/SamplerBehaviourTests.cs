@@ -163,13 +163,7 @@ public class SamplerBehaviourTests
         uint[] mask = RandomMask(random, Width, 0.3);
         int[] history = [5, 6, 7];
         var sampler = new Sampler(Options(name, 1));
-        for (int i = 0; i < 3; i++)
-        {
-            source.CopyTo(logits, 0);
-            sampler.Sample(logits, mask, history);
-        }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        void Round()
         {
             source.CopyTo(logits, 0);
             sampler.Sample(logits, mask, history);
@@ -177,7 +171,18 @@ public class SamplerBehaviourTests
             var constraint = new BitmaskConstraint(mask);
             sampler.Sample(logits, ref constraint, history);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Warm both entry points first: the first calls JIT-compile and load types, which allocates.
+        for (int i = 0; i < 50; i++) Round();
+        // Tiered recompilation can still allocate once on this thread while measuring; a steady
+        // state that allocates would do so in every attempt, so the best of three must be zero.
+        long best = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && best != 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) Round();
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, best);
     }
 
     private ref struct CountingConstraint(uint[] mask) : ITokenConstraint
