@@ -20,7 +20,6 @@ internal sealed class LazyDfa
     private readonly Nfa _nfa;
     private readonly byte[] _classOf = new byte[256];
     private readonly int _classCount;
-    private readonly byte[] _classRepresentative;
     private readonly object _sync = new();
     private readonly Dictionary<StateKey, int> _index = [];
     private readonly List<int[]> _sets = [];
@@ -38,10 +37,6 @@ internal sealed class LazyDfa
         // Byte classes: refine the partition by every byte set used on a live edge.
         var cls = new int[256];
         int classes = 1;
-        for (int s = 0; s < _nfa.Count; s++)
-        {
-            _ = s;
-        }
         foreach (var set in _nfa.ByteSets)
         {
             var remap = new Dictionary<(int, bool), int>();
@@ -59,12 +54,7 @@ internal sealed class LazyDfa
             classes = next;
         }
         _classCount = classes;
-        _classRepresentative = new byte[classes];
-        for (int b = 255; b >= 0; b--)
-        {
-            _classOf[b] = (byte)cls[b];
-            _classRepresentative[cls[b]] = (byte)b;
-        }
+        for (int b = 0; b < 256; b++) _classOf[b] = (byte)cls[b];
         _trans = new int[16 * _classCount];
         _info = new StateInfo[16];
         _sets.Add([]); // id 0 unused
