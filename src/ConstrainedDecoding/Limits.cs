@@ -39,6 +39,21 @@ public static class Limits
     /// <summary>Entries of a grammar's boundary-token cache (per terminal state and expected-terminal set, and per trie node and set) before it is cleared.</summary>
     public const int MaxBoundaryCacheEntries = 500_000;
 
+    /// <summary>Fully walked dense terminal states a vocabulary indexes for reuse by other terminals' states (the index is cleared when full).</summary>
+    public const int MaxSharedStateBases = 4_096;
+
+    /// <summary>Token ids a terminal state's table may add to a shared dense table it is computed as a difference from (above: a full trie walk).</summary>
+    public const int MaxInsideDifferenceAdded = 4_096;
+
+    /// <summary>Token ids a terminal state's table may remove from a shared dense table it is computed as a difference from (above: a full trie walk).</summary>
+    public const int MaxInsideDifferenceRemoved = 1_024;
+
+    /// <summary>Trie nodes a difference computation may visit before it gives up for a full trie walk.</summary>
+    public const int MaxInsideDifferenceNodes = 50_000;
+
+
+
+
     /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
     public const int MaxSharedTerminalTables = 4_096;
 

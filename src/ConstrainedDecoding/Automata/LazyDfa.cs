@@ -29,11 +29,19 @@ internal sealed class LazyDfa
     // Scratch for closures (guarded by _sync).
     private int[] _mark;
     private int _markGen;
+    private readonly int[] _stack;
+    private int _stackTop;
+    private readonly int[] _closure;
+    private int _closureLength;
+    private readonly Dictionary<ulong, int> _byHash = [];
+    private readonly List<(int State, byte Byte)> _parents = [(0, 0), (0, 0), (0, 0)];
 
     public LazyDfa(RegexNode pattern)
     {
         _nfa = Nfa.Build(pattern);
         _mark = new int[_nfa.Count];
+        _stack = new int[_nfa.Count];
+        _closure = new int[_nfa.Count];
         // Byte classes: refine the partition by every byte set used on a live edge.
         var cls = new int[256];
         int classes = 1;
@@ -73,6 +81,31 @@ internal sealed class LazyDfa
             for (int c = 0; c < _classCount; c++) _trans[Initial * _classCount + c] = Dead;
         }
     }
+
+    /// <summary>
+    /// The state and byte through which <paramref name="state"/> was first reached, so that a byte
+    /// path from <see cref="Initial"/> to any state can be rebuilt. False for <see cref="Initial"/> and <see cref="Dead"/>.
+    /// </summary>
+    public bool TryGetParent(int state, out int parent, out byte viaByte)
+    {
+        lock (_sync)
+        {
+            if (state <= Initial || state >= _parents.Count)
+            {
+                parent = 0;
+                viaByte = 0;
+                return false;
+            }
+            (parent, viaByte) = _parents[state];
+            return true;
+        }
+    }
+
+    /// <summary>Number of byte classes (bytes that no edge of the automaton tells apart share a class).</summary>
+    public int ClassCount => _classCount;
+
+    /// <summary>The class of every byte value.</summary>
+    public ReadOnlySpan<byte> ByteClasses => _classOf;
 
     /// <summary>Number of states built so far.</summary>
     public int StateCount => Volatile.Read(ref _count);
@@ -118,29 +151,34 @@ internal sealed class LazyDfa
             int idx = state * _classCount + _classOf[b];
             int existing = _trans[idx];
             if (existing != 0) return existing;
-            var set = _sets[state];
-            var seeds = new List<int>();
-            foreach (int s in set)
+            // Seeds straight onto the closure stack; the closure is built in scratch arrays and only
+            // copied out when it is a new state.
+            BeginClosure();
+            foreach (int s in _sets[state])
             {
                 int target = _nfa.ByteTarget[s];
-                if (target >= 0 && _nfa.Live[target] && _nfa.ByteSets[_nfa.ByteSetId[s]].Contains(b))
-                {
-                    seeds.Add(target);
-                }
+                if (target >= 0 && _nfa.Live[target] && _nfa.ByteSets[_nfa.ByteSetId[s]].Contains(b)) Seed(target);
             }
+            int length = FinishClosure();
             int result;
-            if (seeds.Count == 0)
+            if (length == 0)
             {
                 result = Dead;
             }
             else
             {
-                var closure = Closure(seeds);
-                var key = new StateKey(closure);
-                if (!_index.TryGetValue(key, out result))
+                var closure = _closure.AsSpan(0, length);
+                ulong h = SpanHash.Of(closure);
+                if (!_byHash.TryGetValue(h, out result) || !_sets[result].AsSpan().SequenceEqual(closure))
                 {
-                    result = AddState(closure);
-                    _index[key] = result;
+                    var key = new StateKey(closure.ToArray());
+                    if (!_index.TryGetValue(key, out result))
+                    {
+                        result = AddState(key.Items, state, b);
+                        _index[key] = result;
+                        // A 64-bit collision keeps the first owner in the fast index; the full index has every state.
+                        _byHash.TryAdd(h, result);
+                    }
                 }
             }
             Volatile.Write(ref _trans[idx], result);
@@ -148,7 +186,8 @@ internal sealed class LazyDfa
         }
     }
 
-    private int AddState(int[] closure)
+
+    private int AddState(int[] closure, int parent, byte viaByte)
     {
         if (_count >= Limits.MaxDfaStates)
         {
@@ -165,6 +204,7 @@ internal sealed class LazyDfa
             Volatile.Write(ref _trans, trans);
         }
         _sets.Add(closure);
+        _parents.Add((parent, viaByte));
         bool accept = Array.BinarySearch(closure, _nfa.Accept) >= 0;
         _info[id] = new StateInfo(accept, LiveBytes(closure));
         Volatile.Write(ref _count, id + 1);
@@ -183,7 +223,9 @@ internal sealed class LazyDfa
     }
 
     // ε-closure restricted to live states; keeps only states with a live byte edge and the accept state.
-    private int[] Closure(IEnumerable<int> seeds)
+    // Scratch-based (guarded by _sync): BeginClosure, Seed each start state, FinishClosure sorts the
+    // result into _closure and returns its length.
+    private void BeginClosure()
     {
         _markGen++;
         if (_markGen == int.MaxValue)
@@ -191,28 +233,40 @@ internal sealed class LazyDfa
             Array.Clear(_mark);
             _markGen = 1;
         }
-        var stack = new Stack<int>();
-        var result = new List<int>();
-        foreach (int s in seeds)
+        _stackTop = 0;
+        _closureLength = 0;
+    }
+
+    private void Seed(int s)
+    {
+        if (_nfa.Live[s] && _mark[s] != _markGen)
         {
-            if (_nfa.Live[s] && _mark[s] != _markGen)
-            {
-                _mark[s] = _markGen;
-                stack.Push(s);
-            }
+            _mark[s] = _markGen;
+            _stack[_stackTop++] = s;
         }
-        while (stack.Count > 0)
+    }
+
+    private int FinishClosure()
+    {
+        var nfa = _nfa;
+        while (_stackTop > 0)
         {
-            int s = stack.Pop();
-            int bt = _nfa.ByteTarget[s];
-            if ((bt >= 0 && _nfa.Live[bt]) || s == _nfa.Accept) result.Add(s);
-            int e1 = _nfa.Eps1[s], e2 = _nfa.Eps2[s];
-            if (e1 >= 0 && _nfa.Live[e1] && _mark[e1] != _markGen) { _mark[e1] = _markGen; stack.Push(e1); }
-            if (e2 >= 0 && _nfa.Live[e2] && _mark[e2] != _markGen) { _mark[e2] = _markGen; stack.Push(e2); }
+            int s = _stack[--_stackTop];
+            int bt = nfa.ByteTarget[s];
+            if ((bt >= 0 && nfa.Live[bt]) || s == nfa.Accept) _closure[_closureLength++] = s;
+            int e1 = nfa.Eps1[s], e2 = nfa.Eps2[s];
+            if (e1 >= 0) Seed(e1);
+            if (e2 >= 0) Seed(e2);
         }
-        var arr = result.ToArray();
-        Array.Sort(arr);
-        return arr;
+        _closure.AsSpan(0, _closureLength).Sort();
+        return _closureLength;
+    }
+
+    private int[] Closure(IEnumerable<int> seeds)
+    {
+        BeginClosure();
+        foreach (int s in seeds) Seed(s);
+        return _closure.AsSpan(0, FinishClosure()).ToArray();
     }
 
     private readonly record struct StateInfo(bool Accept, ByteSet LiveBytes);
@@ -229,6 +283,8 @@ internal sealed class LazyDfa
             foreach (int i in items) h.Add(i);
             _hash = h.ToHashCode();
         }
+
+        public int[] Items => _items;
 
         public bool Equals(StateKey other) => _hash == other._hash && _items.AsSpan().SequenceEqual(other._items);
 

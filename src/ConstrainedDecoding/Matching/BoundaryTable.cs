@@ -28,7 +28,7 @@ internal sealed class BoundaryTable
     /// <summary>Interns a set of expected terminals; allocation-free when the set was seen before.</summary>
     public int InternExpected(ReadOnlySpan<int> terminals)
     {
-        ulong h = HashOf(terminals);
+        ulong h = SpanHash.Of(terminals);
         var ids = Volatile.Read(ref _expectedByHash);
         if (ids.TryGetValue(h, out int id) && _expectedSetsSnapshot[id].AsSpan().SequenceEqual(terminals)) return id;
         lock (_sync)
@@ -47,17 +47,6 @@ internal sealed class BoundaryTable
         }
     }
 
-    private static ulong HashOf(ReadOnlySpan<int> terminals)
-    {
-        ulong h = 0xcbf29ce484222325UL;
-        foreach (int t in terminals)
-        {
-            h ^= (uint)t;
-            h *= 0x100000001b3UL;
-            h ^= h >> 29;
-        }
-        return h ^ (ulong)terminals.Length;
-    }
 
     public BoundaryTokens Get(int terminal, int state, int expectedId)
     {

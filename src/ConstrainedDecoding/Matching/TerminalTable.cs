@@ -12,7 +12,7 @@ namespace ConstrainedDecoding.Matching;
 /// places where the parser has a say). Shared by every grammar that uses the same pattern.
 /// </summary>
 /// <remarks>Thread-safe: entries are computed once under a lock and published.</remarks>
-internal sealed class TerminalTable
+internal sealed partial class TerminalTable
 {
     private readonly TokenVocabulary _vocab;
     private readonly object _sync = new();
@@ -42,7 +42,7 @@ internal sealed class TerminalTable
         lock (_sync)
         {
             if (dfaState < _states.Length && _states[dfaState] is { } existing) return existing;
-            var st = Walk(dfaState);
+            var st = Build(dfaState);
             if (dfaState >= _states.Length)
             {
                 var bigger = new StateTokens?[Math.Max(dfaState + 1, _states.Length * 2)];

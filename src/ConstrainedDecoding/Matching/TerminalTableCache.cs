@@ -13,6 +13,11 @@ internal sealed class TerminalTableCache
 
     public TokenVocabulary Vocabulary { get; }
 
+    /// <summary>Dense terminal states indexed for reuse across terminals.</summary>
+    public SharedStateTokens SharedStates => LazyInitializer.EnsureInitialized(ref _shared, () => new SharedStateTokens(Vocabulary.Trie));
+
+    private SharedStateTokens? _shared;
+
     public int Count => _tables.Count;
 
     public TerminalTable GetOrCreate(RegexNode pattern)

@@ -6,7 +6,8 @@ namespace ConstrainedDecoding.Matching;
 
 /// <summary>
 /// An immutable set of token ids stored as a sorted id list when small and as a bitmask when large,
-/// whichever is cheaper to OR into a mask.
+/// whichever is cheaper to OR into a mask; or as another set's bitmask plus a few added and removed ids,
+/// so that similar large sets share one bitmask.
 /// </summary>
 internal sealed class TokenSet
 {
@@ -17,11 +18,21 @@ internal sealed class TokenSet
 
     private readonly int[]? _ids;
     private readonly uint[]? _bits;
+    private readonly int[] _added = [];
+    private readonly int[] _removed = [];
 
     private TokenSet(int[]? ids, uint[]? bits, int count)
     {
         _ids = ids;
         _bits = bits;
+        Count = count;
+    }
+
+    private TokenSet(uint[] bits, int[] added, int[] removed, int count)
+    {
+        _bits = bits;
+        _added = added;
+        _removed = removed;
         Count = count;
     }
 
@@ -50,6 +61,21 @@ internal sealed class TokenSet
         items.CopyTo(arr);
         return arr;
     }
+
+    /// <summary>
+    /// The set <c>(dense - removed) + added</c>, sharing <paramref name="dense"/>'s bitmask. Both lists
+    /// must be sorted, <paramref name="removed"/> a subset of <paramref name="dense"/> and
+    /// <paramref name="added"/> disjoint from it.
+    /// </summary>
+    public static TokenSet Difference(TokenSet dense, int[] added, int[] removed)
+    {
+        if (dense._bits is null || dense._added.Length != 0 || dense._removed.Length != 0) throw new ArgumentException("The base of a difference set must be a plain bitmask set.", nameof(dense));
+        if (added.Length == 0 && removed.Length == 0) return dense;
+        return new TokenSet(dense._bits, ToCacheArray<int>(added), ToCacheArray<int>(removed), dense.Count + added.Length - removed.Length);
+    }
+
+    /// <summary>Whether the set is a plain bitmask (a valid base for <see cref="Difference"/>).</summary>
+    public bool IsPlainBitmask => _bits is not null && _added.Length == 0 && _removed.Length == 0;
 
     public static TokenSet FromBitmask(uint[] bits, int count)
     {
@@ -90,7 +116,15 @@ internal sealed class TokenSet
     {
         if (_bits is not null)
         {
-            OrBits(mask, _bits);
+            if (_removed.Length == 0)
+            {
+                OrBits(mask, _bits);
+            }
+            else
+            {
+                OrBitsExcept(mask, _bits, _removed);
+            }
+            foreach (int id in _added) mask[id >> 5] |= 1u << (id & 31);
             return;
         }
         foreach (int id in _ids!)
@@ -101,7 +135,12 @@ internal sealed class TokenSet
 
     public bool Contains(int id)
     {
-        if (_bits is not null) return (uint)(id >> 5) < (uint)_bits.Length && (_bits[id >> 5] & (1u << (id & 31))) != 0;
+        if (_bits is not null)
+        {
+            if (_added.Length != 0 && Array.BinarySearch(_added, id) >= 0) return true;
+            if (_removed.Length != 0 && Array.BinarySearch(_removed, id) >= 0) return false;
+            return (uint)(id >> 5) < (uint)_bits.Length && (_bits[id >> 5] & (1u << (id & 31))) != 0;
+        }
         return Array.BinarySearch(_ids!, id) >= 0;
     }
 
@@ -131,6 +170,23 @@ internal sealed class TokenSet
             }
         }
         for (; i < n; i++) dest[i] |= src[i];
+    }
+
+    // ORs src into dest except the removed ids: those bits keep the value dest had before (another
+    // set may have put them there). Saves the words they live in, ORs, then restores those bits.
+    private static void OrBitsExcept(Span<uint> dest, ReadOnlySpan<uint> src, int[] removed)
+    {
+        // Difference sets are built with at most this many removed ids; a longer list is still handled.
+        const int StackWords = Limits.MaxInsideDifferenceRemoved;
+        Span<uint> saved = removed.Length <= StackWords ? stackalloc uint[removed.Length] : new uint[removed.Length];
+        for (int k = 0; k < removed.Length; k++) saved[k] = dest[removed[k] >> 5];
+        OrBits(dest, src);
+        for (int k = 0; k < removed.Length; k++)
+        {
+            int id = removed[k];
+            uint bit = 1u << (id & 31);
+            dest[id >> 5] = (dest[id >> 5] & ~bit) | (saved[k] & bit);
+        }
     }
 
     public static int PopCount(ReadOnlySpan<uint> mask)

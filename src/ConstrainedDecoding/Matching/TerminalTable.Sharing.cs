@@ -1,0 +1,252 @@
+using System.Runtime.CompilerServices;
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
+
+namespace ConstrainedDecoding.Matching;
+
+internal sealed partial class TerminalTable
+{
+    // Below this many tokens under the root children a state keeps alive, a plain walk is cheap.
+    // (A field so that tests can exercise sharing with small vocabularies.)
+    internal static int MinSharedWeight = 4_096;
+
+    private readonly object _languageSync = new();
+    private readonly Dictionary<int, string?> _languages = [];
+    private readonly Dictionary<int, RegexNode?> _derivatives = [];
+
+    /// <summary>
+    /// The key of state <paramref name="state"/>'s residual language (the pattern's derivative by a
+    /// byte path to the state), or null when unknown. Equal keys in any two terminals mean equal
+    /// languages, hence equal token tables.
+    /// </summary>
+    public string? LanguageOf(int state)
+    {
+        if (state == LazyDfa.Dead) return null;
+        lock (_languageSync)
+        {
+            if (_languages.TryGetValue(state, out var known)) return known;
+        }
+        var d = DerivativeOf(state);
+        string? key = d is null || RegexDerivative.IsNothing(d) ? null : d.Key;
+        lock (_languageSync)
+        {
+            if (_languages.Count >= Limits.MaxDfaStates) _languages.Clear();
+            _languages[state] = key;
+        }
+        return key;
+    }
+
+    private RegexNode? DerivativeOf(int state)
+    {
+        // Up the parent chain to a known derivative, then down again one byte at a time.
+        var path = new Stack<(int State, byte Byte)>();
+        RegexNode? d;
+        int s = state;
+        while (true)
+        {
+            if (s == LazyDfa.Initial)
+            {
+                d = Pattern;
+                break;
+            }
+            lock (_languageSync)
+            {
+                if (_derivatives.TryGetValue(s, out d)) break;
+            }
+            if (!Dfa.TryGetParent(s, out int parent, out byte b)) return null;
+            path.Push((s, b));
+            s = parent;
+        }
+        while (path.Count > 0)
+        {
+            var (child, b) = path.Pop();
+            d = d is null ? null : RegexDerivative.Derive(d, b);
+            lock (_languageSync)
+            {
+                if (_derivatives.Count >= Limits.MaxDfaStates) _derivatives.Clear();
+                _derivatives[child] = d;
+            }
+        }
+        return d;
+    }
+
+    // A state's table, reusing the vocabulary's indexed dense states where possible: one with the
+    // same residual language as is, or one whose successors mostly have the same languages plus a
+    // difference found by walking only where the two disagree. Otherwise a full walk, indexed when dense.
+    private StateTokens Build(int q)
+    {
+        var shared = _vocab.Tables.SharedStates;
+        var children = shared.RootChildren;
+        var weights = shared.RootWeights;
+        var trie = _vocab.Trie;
+        long aliveWeight = 0;
+        for (int k = 0; k < children.Length; k++)
+        {
+            if (Dfa.Step(q, trie.Label[children[k]]) != LazyDfa.Dead) aliveWeight += weights[k];
+        }
+        if (aliveWeight < MinSharedWeight) return Walk(q);
+        string? own = LanguageOf(q);
+        if (own is null) return Walk(q);
+        if (shared.WithLanguage(own) is { } same)
+        {
+            shared.CountLanguageHit();
+            return same.Tokens;
+        }
+
+        var childLanguages = new string?[children.Length];
+        var byLanguage = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int k = 0; k < children.Length; k++)
+        {
+            var language = LanguageOf(Dfa.Step(q, trie.Label[children[k]]));
+            childLanguages[k] = language;
+            if (language is not null) byLanguage[language] = byLanguage.GetValueOrDefault(language) + weights[k];
+        }
+        string? dominant = null;
+        long dominantWeight = -1;
+        foreach (var (language, w) in byLanguage)
+        {
+            if (w > dominantWeight)
+            {
+                dominant = language;
+                dominantWeight = w;
+            }
+        }
+
+        if (dominant is not null)
+        {
+            StateBase? best = null;
+            long bestScore = 0;
+            foreach (var candidate in shared.WithDominant(dominant))
+            {
+                long score = 0;
+                for (int k = 0; k < children.Length; k++)
+                {
+                    if (childLanguages[k] is { } l && string.Equals(l, candidate.ChildLanguages[k], StringComparison.Ordinal)) score += weights[k];
+                }
+                if (score > bestScore)
+                {
+                    best = candidate;
+                    bestScore = score;
+                }
+            }
+            if (best is not null && bestScore * 2 >= aliveWeight && TryDifference(q, best) is { } diff)
+            {
+                shared.CountDifference();
+                return diff;
+            }
+        }
+
+        var st = Walk(q);
+        if (st.Inside.IsPlainBitmask) shared.Register(new StateBase(this, q, st, own, childLanguages, dominant));
+        return st;
+    }
+
+    private bool SameLanguage(int a, TerminalTable other, int s)
+    {
+        var la = LanguageOf(a);
+        return la is not null && string.Equals(la, other.LanguageOf(s), StringComparison.Ordinal);
+    }
+
+    // The table of state q as a difference from a dense indexed state. Walks the trie with both
+    // automata at once and skips every subtree entered in states with the same language (the base's
+    // data holds there). Where only one side is alive, the tokens below differ; where both are, only
+    // the accept nodes can. Null when the difference outgrows its limits.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private StateTokens? TryDifference(int q, StateBase b)
+    {
+        var trie = _vocab.Trie;
+        var label = trie.Label;
+        var end = trie.SubtreeEnd;
+        var other = b.Table;
+        var otherDfa = other.Dfa;
+        var baseInside = b.Tokens.Inside;
+        var added = new List<int>();
+        var removed = new List<int>();
+        var accepts = new List<int>();
+        var visited = new List<int>();       // nodes decided here (both alive, languages not known equal)
+        var excluded = new List<int>();      // subtrees where the base is alive and q is dead
+        var stack = new Stack<(int Node, int A, int B)>();
+        foreach (int c in _vocab.Tables.SharedStates.RootChildren) stack.Push((c, Dfa.Step(q, label[c]), otherDfa.Step(b.State, label[c])));
+        int budget = Limits.MaxInsideDifferenceNodes;
+        while (stack.Count > 0)
+        {
+            var (i, a, s) = stack.Pop();
+            if (a == LazyDfa.Dead && s == LazyDfa.Dead) continue;
+            if (--budget < 0) return null;
+            if (a == LazyDfa.Dead)
+            {
+                excluded.Add(i);
+                var ids = trie.TokenIds.AsSpan(trie.TokenStart[i], trie.TokenStart[end[i]] - trie.TokenStart[i]);
+                foreach (int t in ids)
+                {
+                    if (baseInside.Contains(t)) removed.Add(t);
+                }
+                if (removed.Count > Limits.MaxInsideDifferenceRemoved) return null;
+                continue;
+            }
+            if (s == LazyDfa.Dead)
+            {
+                if (!WalkSubtree(i, a, added, accepts, ref budget)) return null;
+                continue;
+            }
+            if (SameLanguage(a, other, s)) continue;
+            visited.Add(i);
+            if (Dfa.IsAccepting(a) && end[i] > i + 1) accepts.Add(i);
+            for (int j = i + 1; j < end[i]; j = end[j]) stack.Push((j, Dfa.Step(a, label[j]), otherDfa.Step(s, label[j])));
+        }
+
+        // Accept nodes: the base's, outside the places decided here, plus those found here.
+        visited.Sort();
+        excluded.Sort();
+        foreach (int v in b.Tokens.AcceptNodes)
+        {
+            if (visited.BinarySearch(v) >= 0 || InExcludedSubtree(excluded, end, v)) continue;
+            accepts.Add(v);
+        }
+        accepts.Sort();
+        added.Sort();
+        removed.Sort();
+        var inside = TokenSet.Difference(baseInside, [.. added], [.. removed]);
+        return new StateTokens(inside, TokenSet.ToCacheArray<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(accepts)));
+    }
+
+    private static bool InExcludedSubtree(List<int> excludedRoots, int[] end, int node)
+    {
+        // Excluded subtrees are disjoint; the candidate is the last root at or before the node.
+        int k = excludedRoots.BinarySearch(node);
+        if (k >= 0) return true;
+        k = ~k - 1;
+        return k >= 0 && node < end[excludedRoots[k]];
+    }
+
+    // Plain walk of node i's subtree with the automaton in state a at i (alive): tokens to `added`.
+    private bool WalkSubtree(int root, int a, List<int> added, List<int> accepts, ref int budget)
+    {
+        var trie = _vocab.Trie;
+        var label = trie.Label;
+        var end = trie.SubtreeEnd;
+        var depth = trie.Depth;
+        int baseDepth = depth[root];
+        var stateAt = new int[trie.MaxDepth + 2];
+        stateAt[0] = a;
+        foreach (int t in trie.TokensAt(root)) added.Add(t);
+        if (Dfa.IsAccepting(a) && end[root] > root + 1) accepts.Add(root);
+        int i = root + 1;
+        while (i < end[root])
+        {
+            if (--budget < 0) return false;
+            int d = depth[i] - baseDepth;
+            int s = Dfa.Step(stateAt[d - 1], label[i]);
+            if (s == LazyDfa.Dead)
+            {
+                i = end[i];
+                continue;
+            }
+            stateAt[d] = s;
+            foreach (int t in trie.TokensAt(i)) added.Add(t);
+            if (Dfa.IsAccepting(s) && end[i] > i + 1) accepts.Add(i);
+            i++;
+        }
+        return added.Count <= Limits.MaxInsideDifferenceAdded;
+    }
+}

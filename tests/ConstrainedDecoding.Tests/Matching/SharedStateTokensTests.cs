@@ -1,0 +1,98 @@
+using System.Text;
+using ConstrainedDecoding.Matching;
+using ConstrainedDecoding.Testing;
+using ConstrainedDecoding.Vocabulary;
+using Xunit;
+
+namespace ConstrainedDecoding.Tests.Matching;
+
+/// <summary>
+/// Terminal states whose tables are reused from another terminal's state with the same residual
+/// language, or computed as a difference from a similar one, must give exactly the masks a
+/// brute-force reference gives.
+/// </summary>
+public class SharedStateTokensTests
+{
+    private const string Generic = """
+        start: "{" (pair ("," pair)*)? "}"
+        pair: KEY NUMBER
+        KEY: /"[a-z\\]*":/
+        NUMBER: /[0-9]+/
+        """;
+
+    // Keys other than "name" get strings; "name" gets a number.
+    private const string Complement = """
+        start: "{" (pair ("," pair)*)? "}"
+        pair: NAME NUMBER | OTHER STRING
+        NAME: "\"name\":"
+        OTHER: /"(|n|na|nam|[a-mo-z\\][a-z\\]*|n[b-z\\][a-z\\]*|na[a-ln-z\\][a-z\\]*|nam[a-df-z\\][a-z\\]*|name[a-z\\]+)":/
+        NUMBER: /[0-9]+/
+        STRING: /"[a-z ]*"/
+        """;
+
+    private static TokenVocabulary Vocabulary()
+    {
+        string[] pieces = ["\"", "\":", "name", "na", "n", "nam", "e", "x", "ab", "q", "\\", "z", "m", "1", "23", "{", "}", ",", " ", "o"];
+        var rng = new Random(11);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        while (words.Count < 3000)
+        {
+            var sb = new StringBuilder();
+            int n = rng.Next(1, 5);
+            for (int i = 0; i < n; i++) sb.Append(pieces[rng.Next(pieces.Length)]);
+            words.Add(sb.ToString());
+        }
+        return FakeVocabularies.BytesAndWords(words.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Shared_and_difference_tables_give_reference_masks()
+    {
+        int saved = TerminalTable.MinSharedWeight;
+        TerminalTable.MinSharedWeight = 16;
+        try
+        {
+            var vocab = Vocabulary();
+            var compiler = new GrammarCompiler(vocab);
+            // The generic grammar's dense states become the bases the complement's states are computed from.
+            RandomWalks(compiler.CompileLark(Generic), vocab, seed: 1);
+            var shared = vocab.Tables.SharedStates;
+            long before = shared.Differences + shared.LanguageHits;
+            RandomWalks(compiler.CompileLark(Complement), vocab, seed: 2);
+            RandomWalks(compiler.CompileLark(Complement.Replace("name", "nax", StringComparison.Ordinal).Replace("nam[a-df-z", "nax[a-df-z", StringComparison.Ordinal)), vocab, seed: 3);
+            Assert.True(shared.Differences + shared.LanguageHits > before, "the complement's states never reused the generic grammar's tables");
+        }
+        finally
+        {
+            TerminalTable.MinSharedWeight = saved;
+        }
+    }
+
+    private static void RandomWalks(CompiledGrammar compiled, TokenVocabulary vocab, int seed)
+    {
+        var rng = new Random(seed);
+        var fast = new uint[compiled.MaskWordCount];
+        var reference = new uint[compiled.MaskWordCount];
+        for (int walk = 0; walk < 25; walk++)
+        {
+            var m = compiled.CreateMatcher();
+            for (int step = 0; step < 30 && !m.IsTerminated; step++)
+            {
+                m.FillNextTokenMask(fast);
+                ReferenceMasks.Fill(m, reference);
+                var diff = ReferenceMasks.Differences(fast, reference);
+                if (diff.Count > 0) Assert.Fail($"walk {walk} step {step}: {diff.Count} tokens differ, first '{Encoding.UTF8.GetString(vocab.GetTokenBytes(diff[0]))}'");
+                var allowed = new List<int>();
+                for (int t = 0; t < vocab.Count; t++)
+                {
+                    if ((fast[t >> 5] & (1u << (t & 31))) != 0) allowed.Add(t);
+                }
+                if (allowed.Count == 0) break;
+                // Prefer tokens that keep the document going, so walks reach deep key states.
+                int pick = allowed[rng.Next(allowed.Count)];
+                if (vocab.IsStop(pick) && allowed.Count > 1) pick = allowed[(allowed.IndexOf(pick) + 1) % allowed.Count];
+                Assert.True(m.TryAcceptToken(pick));
+            }
+        }
+    }
+}
