@@ -26,6 +26,7 @@ internal static class Program
         try
         {
             if (args[0] == "testsuite") return TestSuite.TestSuiteRunner.Run(args);
+            if (args[0] == "asap") return Asap.AsapCommand.Run(args);
             var options = CommandLine.Parse(args);
             var summary = BenchRunner.Run(options);
             Console.Write(SummaryOutput.ToTable(summary));
