@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ConstrainedDecoding.Matching;
 using ConstrainedDecoding.Sampling;
 using ConstrainedDecoding.Sampling.Asap;
 
@@ -38,17 +39,20 @@ public static class AsapExperiment
     public const int DenseEntryBytes = 16;
 
     /// <summary>One plain constrained-decoding sample: <see cref="Sampler"/> at temperature 1 with the grammar's mask.</summary>
-    public static int[] SampleConstrained(AsapTask task, Sampler sampler)
+    public static int[] SampleConstrained(AsapTask task, Sampler sampler) => SampleConstrained(task.Grammar, task.Model, task.MaxTokens, sampler);
+
+    /// <summary>One plain constrained-decoding sample of <paramref name="model"/> under <paramref name="grammar"/>.</summary>
+    public static int[] SampleConstrained(CompiledGrammar grammar, ILogitsSource model, int maxTokens, Sampler sampler)
     {
-        var matcher = task.Grammar.CreateMatcher();
+        var matcher = grammar.CreateMatcher();
         var buffer = new uint[matcher.MaskWordCount];
-        var logits = new float[task.Model.LogitsWidth];
+        var logits = new float[model.LogitsWidth];
         var tokens = new List<int>();
-        while (!matcher.IsTerminated && tokens.Count < task.MaxTokens)
+        while (!matcher.IsTerminated && tokens.Count < maxTokens)
         {
             matcher.FillNextTokenMask(buffer);
             if (LogitMask.CountAllowed(buffer, logits.Length) == 0) break;
-            task.Model.ComputeLogits(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens), logits, CancellationToken.None);
+            model.ComputeLogits(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens), logits, CancellationToken.None);
             var constraint = new GrammarMatcherConstraint(matcher, buffer);
             int token = sampler.Sample(logits, ref constraint);
             if (!matcher.TryAcceptToken(token)) throw new InvalidOperationException($"sampler chose disallowed token {token}");

@@ -1,5 +1,6 @@
 using ConstrainedDecoding.Matching;
 using ConstrainedDecoding.Sampling;
+using ConstrainedDecoding.Sampling.Asap;
 
 namespace ConstrainedDecoding.Testing.Asap;
 
@@ -30,13 +31,17 @@ public sealed class ExactDistribution
 
     /// <summary>Enumerates the task's outputs.</summary>
     /// <exception cref="InvalidOperationException">More than 100,000 outputs (not a small task).</exception>
-    public static ExactDistribution Compute(AsapTask task)
+    public static ExactDistribution Compute(AsapTask task) => Compute(task.Grammar, task.Model, task.MaxTokens);
+
+    /// <summary>Enumerates every output of <paramref name="grammar"/> within <paramref name="maxTokens"/> tokens, scoring each token path with <paramref name="model"/>.</summary>
+    /// <exception cref="InvalidOperationException">More than 100,000 outputs (not a small language).</exception>
+    public static ExactDistribution Compute(CompiledGrammar grammar, ILogitsSource model, int maxTokens)
     {
         var weights = new Dictionary<string, double>();
         var constrained = new Dictionary<string, double>();
-        var matcher = task.Grammar.CreateMatcher();
+        var matcher = grammar.CreateMatcher();
         var prefix = new List<int>();
-        Walk(task, matcher, prefix, 1, 1, weights, constrained);
+        Walk(new Walker(model, maxTokens), matcher, prefix, 1, 1, weights, constrained);
         double z = weights.Values.Sum();
         var target = weights.ToDictionary(kv => kv.Key, kv => kv.Value / z);
         return new ExactDistribution(target, constrained, z);
@@ -51,11 +56,13 @@ public sealed class ExactDistribution
             if (!matcher.TryAcceptToken(t)) return 0;
         }
         var weights = new Dictionary<string, double>();
-        Walk(task, matcher, [.. prefix], 1, 1, weights, []);
+        Walk(new Walker(task.Model, task.MaxTokens), matcher, [.. prefix], 1, 1, weights, []);
         return weights.Values.Sum();
     }
 
-    private static void Walk(AsapTask task, GrammarMatcher matcher, List<int> prefix, double p, double q,
+    private sealed record Walker(ILogitsSource Model, int MaxTokens);
+
+    private static void Walk(Walker task, GrammarMatcher matcher, List<int> prefix, double p, double q,
         Dictionary<string, double> weights, Dictionary<string, double> constrained)
     {
         if (matcher.IsTerminated)
@@ -71,7 +78,7 @@ public sealed class ExactDistribution
             if (matcher.IsAccepting) Record(Key(prefix), p, q, weights, constrained);
             return;
         }
-        double[] probabilities = task.Model.Probabilities(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(prefix));
+        double[] probabilities = Probabilities(task.Model, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(prefix));
         double allowed = 0;
         for (int t = 0; t < probabilities.Length; t++)
         {
@@ -86,6 +93,20 @@ public sealed class ExactDistribution
             prefix.RemoveAt(prefix.Count - 1);
             matcher.Rollback(1);
         }
+    }
+
+    /// <summary>The model's next-token distribution after <paramref name="prefix"/> (softmax in double precision).</summary>
+    public static double[] Probabilities(ILogitsSource model, ReadOnlySpan<int> prefix)
+    {
+        var logits = new float[model.LogitsWidth];
+        model.ComputeLogits(prefix, logits, CancellationToken.None);
+        double max = double.NegativeInfinity;
+        foreach (float l in logits) max = Math.Max(max, l);
+        var p = new double[logits.Length];
+        double sum = 0;
+        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
+        for (int i = 0; i < p.Length; i++) p[i] /= sum;
+        return p;
     }
 
     private static void Record(string key, double p, double q, Dictionary<string, double> weights, Dictionary<string, double> constrained)

@@ -29,16 +29,12 @@ public sealed class SyntheticLanguageModel(int logitsWidth, LogitsFunction funct
         _function(prefix, logits);
     }
 
-    /// <summary>The next-token distribution after <paramref name="prefix"/> (softmax in double precision).</summary>
+    /// <summary>The next-token distribution after <paramref name="prefix"/> (softmax in double precision; not counted in <see cref="Calls"/>).</summary>
     public double[] Probabilities(ReadOnlySpan<int> prefix)
     {
-        var logits = new float[LogitsWidth];
-        _function(prefix, logits);
-        double max = logits.Max();
-        var p = new double[LogitsWidth];
-        double sum = 0;
-        for (int i = 0; i < p.Length; i++) sum += p[i] = Math.Exp(logits[i] - max);
-        for (int i = 0; i < p.Length; i++) p[i] /= sum;
+        int calls = Calls;
+        var p = ExactDistribution.Probabilities(this, prefix);
+        Calls = calls;
         return p;
     }
 
