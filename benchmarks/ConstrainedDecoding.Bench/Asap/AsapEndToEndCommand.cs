@@ -75,7 +75,8 @@ internal static class AsapEndToEndCommand
         double gcdSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
-        var fingerprints = new AsapFingerprints(AsapFingerprints.Hash(generator.ModelFolder), AsapFingerprints.Hash(pattern), source.PromptFingerprint);
+        string modelHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(generator.ModelFolder, "model.onnx"))))[..32];
+        var fingerprints = new AsapFingerprints(modelHash, AsapFingerprints.Hash(pattern), source.PromptFingerprint);
         var asap = new AsapSampler(grammar, source, new AsapOptions { Seed = seed, MaxTokens = maxTokens, Fingerprints = fingerprints });
         int passesBefore = source.ForwardPasses;
         for (int i = 1, c = 0; i <= samples; i++)
