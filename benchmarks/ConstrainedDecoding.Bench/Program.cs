@@ -26,6 +26,8 @@ internal static class Program
         try
         {
             if (args[0] == "testsuite") return TestSuite.TestSuiteRunner.Run(args);
+            if (args[0] == "asap") return Asap.AsapCommand.Run(args);
+            if (args[0] == "asap-e2e") return Asap.AsapEndToEndCommand.Run(args);
             var options = CommandLine.Parse(args);
             var summary = BenchRunner.Run(options);
             Console.Write(SummaryOutput.ToTable(summary));

@@ -66,4 +66,17 @@ public static class Limits
 
     /// <summary>Tokens a token-level operation (rollback depth, forced run) may span.</summary>
     public const int MaxForcedBytes = 4096;
+
+    /// <summary>
+    /// Default and upper bound of <see cref="Sampling.Asap.AsapOptions.MaxTrieBytes"/>: the ASAp trie keeps a node per
+    /// explored prefix for the sampler's lifetime, so repeated sampling grows it without end unless capped. Hitting it raises
+    /// <see cref="Sampling.Asap.AsapMemoryLimitException"/> and leaves the trie as it was before the sample.
+    /// </summary>
+    public const long MaxAsapTrieBytes = 1L << 30;
+
+    /// <summary>
+    /// Upper bound of <see cref="Sampling.Asap.AsapOptions.MaxTokens"/>, the length of one ASAp sample (stop token included).
+    /// Each token is a trie level and a path entry; outputs that need more count as ungrammatical.
+    /// </summary>
+    public const int MaxAsapSampleTokens = 65_536;
 }

@@ -28,6 +28,9 @@ internal static class CommandLine
           ConstrainedDecoding.Bench testsuite  --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>]
                                                [--whitespace compact|flexible|any]
 
+        """ + Asap.AsapCommand.Usage + """
+
+
         exit codes: 0 run completed, 2 bad command line or missing input, 3 errors counted with --strict
         """;
 
