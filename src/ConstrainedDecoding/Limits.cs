@@ -39,6 +39,9 @@ public static class Limits
     /// <summary>Entries of a grammar's boundary-token cache (per terminal state and expected-terminal set, and per trie node and set) before it is cleared.</summary>
     public const int MaxBoundaryCacheEntries = 500_000;
 
+    /// <summary>Long regex keys the process keeps short stand-ins for (cleared when full: equal regexes built later may then share less).</summary>
+    public const int MaxInternedRegexKeys = 200_000;
+
     /// <summary>Fully walked dense terminal states a vocabulary indexes for reuse by other terminals' states (the index is cleared when full).</summary>
     public const int MaxSharedStateBases = 4_096;
 

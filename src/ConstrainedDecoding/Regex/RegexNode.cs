@@ -138,6 +138,16 @@ public abstract class RegexNode
     /// </summary>
     public string Key => _key ??= BuildKey();
 
+    /// <summary>
+    /// The key as it appears inside a parent's key: the key itself when short, otherwise a reference
+    /// to it in a process-wide table of long keys. Each reference names exactly one key forever, so
+    /// parent keys stay canonical (equal keys, equal structure) while costing O(children) to build
+    /// instead of the size of the whole subtree.
+    /// </summary>
+    internal string KeyReference => _keyReference ??= KeyInterner.Reference(Key);
+
+    private string? _keyReference;
+
     /// <summary>Whether the node matches the empty string.</summary>
     public abstract bool IsNullable { get; }
 
@@ -196,7 +206,7 @@ public sealed class ConcatRegex : RegexNode
     /// <inheritdoc/>
     public override bool IsNullable => Parts.All(p => p.IsNullable);
 
-    private protected override string BuildKey() => "(" + string.Concat(Parts.Select(p => p.Key)) + ")";
+    private protected override string BuildKey() => "(" + string.Concat(Parts.Select(p => p.KeyReference)) + ")";
 }
 
 /// <summary>A choice between branches.</summary>
@@ -210,7 +220,7 @@ public sealed class AlternationRegex : RegexNode
     /// <inheritdoc/>
     public override bool IsNullable => Branches.Any(p => p.IsNullable);
 
-    private protected override string BuildKey() => "(" + string.Join("|", Branches.Select(p => p.Key)) + ")";
+    private protected override string BuildKey() => "(" + string.Join("|", Branches.Select(p => p.KeyReference)) + ")";
 }
 
 /// <summary>A bounded or unbounded repetition.</summary>
@@ -236,6 +246,6 @@ public sealed class RepeatRegex : RegexNode
     public override bool IsNullable => Min == 0 || Body.IsNullable;
 
     private protected override string BuildKey() =>
-        "(" + Body.Key + "){" + Min.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
+        "(" + Body.KeyReference + "){" + Min.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," +
         (Max == Unbounded ? "" : Max.ToString(System.Globalization.CultureInfo.InvariantCulture)) + "}";
 }
