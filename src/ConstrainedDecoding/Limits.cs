@@ -57,7 +57,7 @@ public static class Limits
 
 
 
-    /// <summary>Terminal tables a vocabulary keeps for sharing across grammars before the cache is cleared (grammars keep the tables they hold).</summary>
+    /// <summary>Terminal tables a vocabulary keeps for sharing across grammars; when full the least recently used half is dropped (grammars keep the tables they hold).</summary>
     public const int MaxSharedTerminalTables = 4_096;
 
     /// <summary>

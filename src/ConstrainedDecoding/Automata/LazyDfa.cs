@@ -42,24 +42,24 @@ internal sealed class LazyDfa
         _mark = new int[_nfa.Count];
         _stack = new int[_nfa.Count];
         _closure = new int[_nfa.Count];
-        // Byte classes: refine the partition by every byte set used on a live edge.
+        // Byte classes: refine the partition by every byte set used on a live edge (the NFA's sets
+        // are distinct). Each pass splits class c into (c, in set) and (c, not in set).
         var cls = new int[256];
         int classes = 1;
+        var remap = new int[512];
         foreach (var set in _nfa.ByteSets)
         {
-            var remap = new Dictionary<(int, bool), int>();
+            Array.Fill(remap, -1, 0, classes * 2);
             int next = 0;
             for (int b = 0; b < 256; b++)
             {
-                var k = (cls[b], set.Contains((byte)b));
-                if (!remap.TryGetValue(k, out int id))
-                {
-                    id = next++;
-                    remap[k] = id;
-                }
+                int k = cls[b] * 2 + (set.Contains((byte)b) ? 1 : 0);
+                int id = remap[k];
+                if (id < 0) remap[k] = id = next++;
                 cls[b] = id;
             }
             classes = next;
+            if (classes == 256) break;
         }
         _classCount = classes;
         for (int b = 0; b < 256; b++) _classOf[b] = (byte)cls[b];

@@ -4,10 +4,18 @@ using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Matching;
 
-/// <summary>Per-vocabulary cache of terminal tables keyed by the pattern's canonical key, so grammars share them.</summary>
+/// <summary>
+/// Per-vocabulary cache of terminal tables keyed by the pattern's canonical key, so grammars share them.
+/// Bounded by <see cref="Limits.MaxSharedTerminalTables"/>: when full, the least recently used half is
+/// dropped (grammars keep the tables they hold), so the tables every grammar uses (strings, numbers,
+/// punctuation) stay while one-off terminals of past grammars go.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
 internal sealed class TerminalTableCache
 {
-    private readonly ConcurrentDictionary<string, Lazy<TerminalTable>> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _tables = new(StringComparer.Ordinal);
+    private readonly object _evictSync = new();
+    private long _clock;
 
     public TerminalTableCache(TokenVocabulary vocabulary) => Vocabulary = vocabulary;
 
@@ -22,8 +30,32 @@ internal sealed class TerminalTableCache
 
     public TerminalTable GetOrCreate(RegexNode pattern)
     {
-        if (_tables.TryGetValue(pattern.Key, out var existing)) return existing.Value;
-        if (_tables.Count >= Limits.MaxSharedTerminalTables) _tables.Clear();
-        return _tables.GetOrAdd(pattern.Key, _ => new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))).Value;
+        long now = Interlocked.Increment(ref _clock);
+        if (_tables.TryGetValue(pattern.Key, out var existing))
+        {
+            Volatile.Write(ref existing.LastUse, now);
+            return existing.Table.Value;
+        }
+        if (_tables.Count >= Limits.MaxSharedTerminalTables) EvictOldHalf();
+        var entry = _tables.GetOrAdd(pattern.Key, _ => new Entry(new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))));
+        Volatile.Write(ref entry.LastUse, now);
+        return entry.Table.Value;
+    }
+
+    private void EvictOldHalf()
+    {
+        lock (_evictSync)
+        {
+            if (_tables.Count < Limits.MaxSharedTerminalTables) return;
+            var byAge = _tables.ToArray();
+            Array.Sort(byAge, (x, y) => Volatile.Read(ref x.Value.LastUse).CompareTo(Volatile.Read(ref y.Value.LastUse)));
+            for (int i = 0; i < byAge.Length / 2; i++) _tables.TryRemove(byAge[i]);
+        }
+    }
+
+    private sealed class Entry(Lazy<TerminalTable> table)
+    {
+        public readonly Lazy<TerminalTable> Table = table;
+        public long LastUse;
     }
 }
