@@ -42,6 +42,9 @@ public static class Limits
     /// <summary>Long regex keys the process keeps short stand-ins for (cleared when full: equal regexes built later may then share less).</summary>
     public const int MaxInternedRegexKeys = 200_000;
 
+    /// <summary>Boundary-token entries a vocabulary shares across grammars before the cache is cleared.</summary>
+    public const int MaxSharedBoundaryEntries = 200_000;
+
     /// <summary>Fully walked dense terminal states a vocabulary indexes for reuse by other terminals' states (the index is cleared when full).</summary>
     public const int MaxSharedStateBases = 4_096;
 

@@ -20,6 +20,7 @@ internal sealed class BoundaryTable
     private Dictionary<ulong, int> _expectedByHash = [];
     private int[][] _expectedSetsSnapshot = [];
     private readonly List<int[]> _expectedSets = [];
+    private readonly List<string?> _signatures = [];
     private readonly object _sync = new();
 
     public BoundaryTable(CompiledGrammar grammar) => _grammar = grammar;
@@ -36,6 +37,7 @@ internal sealed class BoundaryTable
             if (_expectedByHash.TryGetValue(h, out id) && _expectedSets[id].AsSpan().SequenceEqual(terminals)) return id;
             id = _expectedSets.Count;
             _expectedSets.Add(terminals.ToArray());
+            _signatures.Add(null);
             // Copy-on-write so that readers never see a dictionary being modified.
             var next = new Dictionary<ulong, int>(_expectedByHash);
             // A 64-bit collision with a different set keeps the first owner of the hash; the
@@ -52,8 +54,14 @@ internal sealed class BoundaryTable
     {
         if (_cache.TryGetValue((terminal, state, expectedId), out var bt)) return bt;
         int[] expected;
-        lock (_sync) expected = _expectedSets[expectedId];
-        bt = Compute(_grammar.TerminalTables[terminal].GetState(state).AcceptNodes, expected);
+        string? signature;
+        lock (_sync)
+        {
+            expected = _expectedSets[expectedId];
+            signature = SignatureLocked(expectedId);
+        }
+        var table = _grammar.TerminalTables[terminal];
+        bt = ComputeShared(new SharedBoundaryKey(table, state, -1, signature), () => table.GetState(state).AcceptNodes, expected);
         if (_cache.Count >= Limits.MaxBoundaryCacheEntries) _cache.Clear();
         return _cache.GetOrAdd((terminal, state, expectedId), bt);
     }
@@ -66,10 +74,51 @@ internal sealed class BoundaryTable
     {
         if (_nodeCache.TryGetValue((node, expectedId), out var bt)) return bt;
         int[] expected;
-        lock (_sync) expected = _expectedSets[expectedId];
-        bt = Compute([node], expected);
+        string? signature;
+        lock (_sync)
+        {
+            expected = _expectedSets[expectedId];
+            signature = SignatureLocked(expectedId);
+        }
+        bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), () => [node], expected);
         if (_nodeCache.Count >= Limits.MaxBoundaryCacheEntries) _nodeCache.Clear();
         return _nodeCache.GetOrAdd((node, expectedId), bt);
+    }
+
+    // The result depends only on the accept nodes and on the terminal tables that may start after
+    // the boundary (and which of them are ignored), so grammars over the same vocabulary share it
+    // through the vocabulary's cache, keyed by those tables' patterns. The double-boundary entries
+    // name terminal tables there and are mapped back to this grammar's terminal indices.
+    private BoundaryTokens ComputeShared(SharedBoundaryKey key, Func<int[]> acceptNodes, int[] expected)
+    {
+        if (key.Born is null || _grammar.TerminalIndexOf is null) return Compute(acceptNodes(), expected);
+        var shared = _grammar.Vocabulary.Tables.Boundaries;
+        if (!shared.TryGetValue(key, out var entry))
+        {
+            var bt = Compute(acceptNodes(), expected);
+            var doubles = new (int Node, TerminalTable Table)[bt.Double.Length];
+            for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal]);
+            shared.Add(key, new SharedBoundary(bt.Valid, doubles));
+            return bt;
+        }
+        var mapped = new (int Node, int Terminal)[entry.Doubles.Length];
+        for (int k = 0; k < mapped.Length; k++) mapped[k] = (entry.Doubles[k].Node, _grammar.TerminalIndexOf[entry.Doubles[k].Table]);
+        Array.Sort(mapped, (x, y) => x.Terminal != y.Terminal ? x.Terminal.CompareTo(y.Terminal) : x.Node.CompareTo(y.Node));
+        return new BoundaryTokens(entry.Valid, mapped);
+    }
+
+    // Which terminal tables may start a lexeme after a boundary with this expected set, and which are ignored.
+    private string? SignatureLocked(int expectedId)
+    {
+        if (_signatures[expectedId] is { } known) return known;
+        var g = _grammar;
+        var parts = new List<string>();
+        foreach (int t in _expectedSets[expectedId]) parts.Add((g.Tables.IsIgnored[t] ? "i" : "n") + g.TerminalTables[t].Pattern.KeyReference);
+        foreach (int t in g.Tables.IgnoredTerminals) parts.Add("i" + g.TerminalTables[t].Pattern.KeyReference);
+        parts.Sort(StringComparer.Ordinal);
+        var signature = string.Join("\u0003", parts.Distinct(StringComparer.Ordinal));
+        _signatures[expectedId] = signature;
+        return signature;
     }
 
     // One pass over the trie below the given accept nodes (sorted in DFS order). Every node is
@@ -175,3 +224,9 @@ internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[]
 
 /// <summary>A cached context entry: the boundary tokens and the tokens found through further boundaries.</summary>
 internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);
+
+/// <summary>Key of a vocabulary-wide boundary entry: a terminal table's state (or a trie node) and the signature of the terminals that may follow.</summary>
+internal readonly record struct SharedBoundaryKey(TerminalTable? Table, int State, int Node, string? Born);
+
+/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal tables.</summary>
+internal sealed record SharedBoundary(TokenSet Valid, (int Node, TerminalTable Table)[] Doubles);

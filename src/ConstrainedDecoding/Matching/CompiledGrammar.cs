@@ -27,6 +27,16 @@ public sealed class CompiledGrammar
             TerminalTables[i] = cache.GetOrCreate(grammar.Terminals[i].Pattern);
             Dfas[i] = TerminalTables[i].Dfa;
         }
+        var index = new Dictionary<TerminalTable, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < TerminalTables.Length; i++)
+        {
+            if (!index.TryAdd(TerminalTables[i], i))
+            {
+                index = null;
+                break;
+            }
+        }
+        TerminalIndexOf = index;
         var stop = vocabulary.StopTokenIds.Where(id => id < vocabulary.Count).ToArray();
         Array.Sort(stop);
         StopTokenIds = stop;
@@ -50,6 +60,9 @@ public sealed class CompiledGrammar
     internal TerminalTable[] TerminalTables { get; }
 
     internal LazyDfa[] Dfas { get; }
+
+    /// <summary>Each terminal table's terminal index; null when two terminals share a table (then nothing is shared by table).</summary>
+    internal Dictionary<TerminalTable, int>? TerminalIndexOf { get; }
 
     internal int[] StopTokenIds { get; }
 

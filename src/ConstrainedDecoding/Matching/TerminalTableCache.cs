@@ -26,6 +26,9 @@ internal sealed class TerminalTableCache
 
     private SharedStateTokens? _shared;
 
+    /// <summary>Boundary tokens shared by grammars whose terminals use the same tables.</summary>
+    public SharedBoundaries Boundaries { get; } = new();
+
     public int Count => _tables.Count;
 
     public TerminalTable GetOrCreate(RegexNode pattern)
@@ -57,5 +60,30 @@ internal sealed class TerminalTableCache
     {
         public readonly Lazy<TerminalTable> Table = table;
         public long LastUse;
+    }
+}
+
+/// <summary>Vocabulary-wide boundary entries, bounded by <see cref="Limits.MaxSharedBoundaryEntries"/> (cleared when full).</summary>
+/// <remarks>Thread-safe.</remarks>
+internal sealed class SharedBoundaries
+{
+    private readonly ConcurrentDictionary<SharedBoundaryKey, SharedBoundary> _entries = new();
+
+    private long _hits;
+
+    /// <summary>Lookups answered from the cache (diagnostics).</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    public bool TryGetValue(SharedBoundaryKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SharedBoundary? entry)
+    {
+        if (!_entries.TryGetValue(key, out entry)) return false;
+        Interlocked.Increment(ref _hits);
+        return true;
+    }
+
+    public void Add(SharedBoundaryKey key, SharedBoundary entry)
+    {
+        if (_entries.Count >= Limits.MaxSharedBoundaryEntries) _entries.Clear();
+        _entries.TryAdd(key, entry);
     }
 }

@@ -68,7 +68,26 @@ public class SharedStateTokensTests
         }
     }
 
-    private static void RandomWalks(CompiledGrammar compiled, TokenVocabulary vocab, int seed)
+    [Fact]
+    public void Boundary_tokens_shared_between_grammars_with_different_terminal_numbering_give_reference_masks()
+    {
+        var vocab = Vocabulary();
+        var compiler = new GrammarCompiler(vocab);
+        RandomWalks(compiler.CompileLark(Generic), vocab, seed: 4);
+        long hits = vocab.Tables.Boundaries.Hits;
+        // Same terminals declared in another order, plus one more: other terminal indices, same tables.
+        const string reordered = """
+            start: "{" (pair ("," pair)*)? "}" | EXTRA
+            pair: KEY NUMBER
+            EXTRA: "!"
+            NUMBER: /[0-9]+/
+            KEY: /"[a-z\\]*":/
+            """;
+        RandomWalks(compiler.CompileLark(reordered), vocab, seed: 5);
+        Assert.True(vocab.Tables.Boundaries.Hits > hits, "the second grammar never reused the first one's boundary tokens");
+    }
+
+    internal static void RandomWalks(CompiledGrammar compiled, TokenVocabulary vocab, int seed)
     {
         var rng = new Random(seed);
         var fast = new uint[compiled.MaskWordCount];
