@@ -18,6 +18,7 @@ internal sealed class LazyDfa
     public const int Initial = 2;
 
     private readonly Nfa _nfa;
+    private readonly DerivativeAutomaton? _derivatives;
     private readonly byte[] _classOf = new byte[256];
     private readonly int _classCount;
     private readonly object _sync = new();
@@ -36,18 +37,37 @@ internal sealed class LazyDfa
     private readonly Dictionary<ulong, int> _byHash = [];
     private readonly List<(int State, byte Byte)> _parents = [(0, 0), (0, 0), (0, 0)];
 
-    public LazyDfa(RegexNode pattern)
+    /// <summary>Builds the automaton of <paramref name="pattern"/>.</summary>
+    /// <param name="pattern">The terminal's regex.</param>
+    /// <param name="useDerivatives">Force derivative states (true) or NFA subsets (false); null picks by the NFA's size.</param>
+    public LazyDfa(RegexNode pattern, bool? useDerivatives = null)
     {
-        _nfa = Nfa.Build(pattern);
-        _mark = new int[_nfa.Count];
-        _stack = new int[_nfa.Count];
-        _closure = new int[_nfa.Count];
-        // Byte classes: refine the partition by every byte set used on a live edge (the NFA's sets
-        // are distinct). Each pass splits class c into (c, in set) and (c, not in set).
+        IReadOnlyList<ByteSet> byteSets;
+        bool prefer = DerivativeAutomaton.Prefer(pattern, out var patternSets, useDerivatives == true);
+        if (useDerivatives ?? prefer)
+        {
+            // Patterns whose Thompson NFA would be huge (large bounded repeats, big unions that
+            // repeat a large piece) get their states as regex derivatives instead: nothing is built
+            // up front, and each state costs only what its derivative costs.
+            _derivatives = new DerivativeAutomaton(pattern);
+            _nfa = null!;
+            _mark = _stack = _closure = [];
+            byteSets = patternSets;
+        }
+        else
+        {
+            _nfa = Nfa.Build(pattern);
+            _mark = new int[_nfa.Count];
+            _stack = new int[_nfa.Count];
+            _closure = new int[_nfa.Count];
+            byteSets = _nfa.ByteSets;
+        }
+        // Byte classes: refine the partition by every byte set of the pattern (distinct sets).
+        // Each pass splits class c into (c, in set) and (c, not in set).
         var cls = new int[256];
         int classes = 1;
         var remap = new int[512];
-        foreach (var set in _nfa.ByteSets)
+        foreach (var set in byteSets)
         {
             Array.Fill(remap, -1, 0, classes * 2);
             int next = 0;
@@ -72,6 +92,18 @@ internal sealed class LazyDfa
         for (int c = 0; c < _classCount; c++) _trans[Dead * _classCount + c] = Dead;
         _count = 2;
         // Initial state (never accepting, never shared with an equal set reached later).
+        if (_derivatives is not null)
+        {
+            _sets.Add([]);
+            var first = DerivativeAutomaton.FirstBytes(pattern);
+            _info[Initial] = new StateInfo(false, first);
+            _count = 3;
+            if (first.IsEmpty)
+            {
+                for (int c = 0; c < _classCount; c++) _trans[Initial * _classCount + c] = Dead;
+            }
+            return;
+        }
         var init = Closure([_nfa.Start]);
         _sets.Add(init);
         _info[Initial] = new StateInfo(false, LiveBytes(init));
@@ -99,6 +131,13 @@ internal sealed class LazyDfa
             (parent, viaByte) = _parents[state];
             return true;
         }
+    }
+
+    /// <summary>The state's residual language as a regex, when states are built as derivatives (else null).</summary>
+    public RegexNode? DerivativeOf(int state)
+    {
+        if (_derivatives is null) return null;
+        lock (_sync) return _derivatives.NodeOf(state);
     }
 
     /// <summary>Number of byte classes (bytes that no edge of the automaton tells apart share a class).</summary>
@@ -151,6 +190,17 @@ internal sealed class LazyDfa
             int idx = state * _classCount + _classOf[b];
             int existing = _trans[idx];
             if (existing != 0) return existing;
+            if (_derivatives is not null)
+            {
+                int next = _derivatives.Step(state, b, out var node);
+                if (next == 0)
+                {
+                    next = AddState([], state, b, node!.IsNullable, DerivativeAutomaton.FirstBytes(node));
+                    _derivatives.Add(next, node);
+                }
+                Volatile.Write(ref _trans[idx], next);
+                return next;
+            }
             // Seeds straight onto the closure stack; the closure is built in scratch arrays and only
             // copied out when it is a new state.
             BeginClosure();
@@ -174,7 +224,7 @@ internal sealed class LazyDfa
                     var key = new StateKey(closure.ToArray());
                     if (!_index.TryGetValue(key, out result))
                     {
-                        result = AddState(key.Items, state, b);
+                        result = AddState(key.Items, state, b, Array.BinarySearch(key.Items, _nfa.Accept) >= 0, LiveBytes(key.Items));
                         _index[key] = result;
                         // A 64-bit collision keeps the first owner in the fast index; the full index has every state.
                         _byHash.TryAdd(h, result);
@@ -187,7 +237,7 @@ internal sealed class LazyDfa
     }
 
 
-    private int AddState(int[] closure, int parent, byte viaByte)
+    private int AddState(int[] closure, int parent, byte viaByte, bool accept, ByteSet liveBytes)
     {
         if (_count >= Limits.MaxDfaStates)
         {
@@ -205,8 +255,7 @@ internal sealed class LazyDfa
         }
         _sets.Add(closure);
         _parents.Add((parent, viaByte));
-        bool accept = Array.BinarySearch(closure, _nfa.Accept) >= 0;
-        _info[id] = new StateInfo(accept, LiveBytes(closure));
+        _info[id] = new StateInfo(accept, liveBytes);
         Volatile.Write(ref _count, id + 1);
         return id;
     }

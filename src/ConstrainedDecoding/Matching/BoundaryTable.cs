@@ -22,6 +22,8 @@ internal sealed class BoundaryTable
     private readonly List<int[]> _expectedSets = [];
     private readonly List<string?> _signatures = [];
     private readonly object _sync = new();
+    private int _cacheAdds;
+    private int _nodeCacheAdds;
 
     public BoundaryTable(CompiledGrammar grammar) => _grammar = grammar;
 
@@ -62,7 +64,12 @@ internal sealed class BoundaryTable
         }
         var table = _grammar.TerminalTables[terminal];
         bt = ComputeShared(new SharedBoundaryKey(table, state, -1, signature), () => table.GetState(state).AcceptNodes, expected);
-        if (_cache.Count >= Limits.MaxBoundaryCacheEntries) _cache.Clear();
+        // ConcurrentDictionary.Count takes every lock; an approximate counter bounds the cache instead.
+        if (Interlocked.Increment(ref _cacheAdds) >= Limits.MaxBoundaryCacheEntries)
+        {
+            _cache.Clear();
+            Interlocked.Exchange(ref _cacheAdds, 0);
+        }
         return _cache.GetOrAdd((terminal, state, expectedId), bt);
     }
 
@@ -81,7 +88,11 @@ internal sealed class BoundaryTable
             signature = SignatureLocked(expectedId);
         }
         bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), () => [node], expected);
-        if (_nodeCache.Count >= Limits.MaxBoundaryCacheEntries) _nodeCache.Clear();
+        if (Interlocked.Increment(ref _nodeCacheAdds) >= Limits.MaxBoundaryCacheEntries)
+        {
+            _nodeCache.Clear();
+            Interlocked.Exchange(ref _nodeCacheAdds, 0);
+        }
         return _nodeCache.GetOrAdd((node, expectedId), bt);
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class TerminalTable
 
     private RegexNode? DerivativeOf(int state)
     {
+        if (Dfa.DerivativeOf(state) is { } direct) return direct;
         // Up the parent chain to a known derivative, then down again one byte at a time.
         var path = new Stack<(int State, byte Byte)>();
         RegexNode? d;

@@ -16,6 +16,7 @@ internal sealed class TerminalTableCache
     private readonly ConcurrentDictionary<string, Entry> _tables = new(StringComparer.Ordinal);
     private readonly object _evictSync = new();
     private long _clock;
+    private int _approximateCount;
 
     public TerminalTableCache(TokenVocabulary vocabulary) => Vocabulary = vocabulary;
 
@@ -39,8 +40,13 @@ internal sealed class TerminalTableCache
             Volatile.Write(ref existing.LastUse, now);
             return existing.Table.Value;
         }
-        if (_tables.Count >= Limits.MaxSharedTerminalTables) EvictOldHalf();
-        var entry = _tables.GetOrAdd(pattern.Key, _ => new Entry(new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary))));
+        // ConcurrentDictionary.Count takes every lock: keep an approximate count of additions instead.
+        if (Volatile.Read(ref _approximateCount) >= Limits.MaxSharedTerminalTables) EvictOldHalf();
+        var entry = _tables.GetOrAdd(pattern.Key, _ =>
+        {
+            Interlocked.Increment(ref _approximateCount);
+            return new Entry(new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary)));
+        });
         Volatile.Write(ref entry.LastUse, now);
         return entry.Table.Value;
     }
@@ -49,10 +55,11 @@ internal sealed class TerminalTableCache
     {
         lock (_evictSync)
         {
-            if (_tables.Count < Limits.MaxSharedTerminalTables) return;
+            if (Volatile.Read(ref _approximateCount) < Limits.MaxSharedTerminalTables) return;
             var byAge = _tables.ToArray();
             Array.Sort(byAge, (x, y) => Volatile.Read(ref x.Value.LastUse).CompareTo(Volatile.Read(ref y.Value.LastUse)));
             for (int i = 0; i < byAge.Length / 2; i++) _tables.TryRemove(byAge[i]);
+            Volatile.Write(ref _approximateCount, _tables.Count);
         }
     }
 
@@ -83,7 +90,14 @@ internal sealed class SharedBoundaries
 
     public void Add(SharedBoundaryKey key, SharedBoundary entry)
     {
-        if (_entries.Count >= Limits.MaxSharedBoundaryEntries) _entries.Clear();
+        // ConcurrentDictionary.Count takes every lock: count additions instead.
+        if (Interlocked.Increment(ref _adds) >= Limits.MaxSharedBoundaryEntries)
+        {
+            _entries.Clear();
+            Interlocked.Exchange(ref _adds, 0);
+        }
         _entries.TryAdd(key, entry);
     }
+
+    private int _adds;
 }

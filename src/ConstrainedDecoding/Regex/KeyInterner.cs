@@ -19,15 +19,20 @@ internal static class KeyInterner
 
     private static ConcurrentDictionary<string, string> s_table = new(StringComparer.Ordinal);
     private static long s_next;
+    private static long s_tableStart;
 
     public static string Reference(string key)
     {
         if (key.Length <= InlineLength) return key;
         var table = Volatile.Read(ref s_table);
         if (table.TryGetValue(key, out var reference)) return reference;
-        if (table.Count >= Limits.MaxInternedRegexKeys)
+        // ConcurrentDictionary.Count takes every lock: the stand-in numbers count additions instead.
+        if (Interlocked.Read(ref s_next) - Interlocked.Read(ref s_tableStart) >= Limits.MaxInternedRegexKeys)
         {
-            Interlocked.CompareExchange(ref s_table, new ConcurrentDictionary<string, string>(StringComparer.Ordinal), table);
+            if (Interlocked.CompareExchange(ref s_table, new ConcurrentDictionary<string, string>(StringComparer.Ordinal), table) == table)
+            {
+                Interlocked.Exchange(ref s_tableStart, Interlocked.Read(ref s_next));
+            }
             table = Volatile.Read(ref s_table);
         }
         return table.GetOrAdd(key, static _ => "\u0001" + Interlocked.Increment(ref s_next).ToString(CultureInfo.InvariantCulture) + "\u0002");

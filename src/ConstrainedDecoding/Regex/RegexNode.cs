@@ -148,6 +148,9 @@ public abstract class RegexNode
 
     private string? _keyReference;
 
+    /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
+    internal long CachedNfaSize;
+
     /// <summary>Whether the node matches the empty string.</summary>
     public abstract bool IsNullable { get; }
 

@@ -1,0 +1,138 @@
+using ConstrainedDecoding.Regex;
+
+namespace ConstrainedDecoding.Automata;
+
+/// <summary>
+/// The derivative side of <see cref="LazyDfa"/>: each state is a regex (the pattern's derivative by the
+/// bytes read so far), identified by its canonical <see cref="RegexNode.Key"/>. Used for patterns whose
+/// Thompson NFA would be large, because nothing is expanded up front: <c>x{0,100000}</c> is one node
+/// whose derivative is <c>x{0,99999}</c>. The node factories never build an empty language other than
+/// <see cref="RegexNode.Nothing"/>, so every other derivative is a live state, as <see cref="LazyDfa"/> requires.
+/// </summary>
+/// <remarks>Not thread-safe on its own: <see cref="LazyDfa"/> calls it under its lock.</remarks>
+internal sealed class DerivativeAutomaton
+{
+    // Patterns whose NFA would have more states than this use derivatives.
+    private const long NfaSizeThreshold = 20_000;
+
+    private readonly List<RegexNode?> _nodes = [null, null];
+    private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
+
+    public DerivativeAutomaton(RegexNode pattern) => _nodes.Add(pattern);
+
+    /// <summary>Whether <paramref name="pattern"/> should use derivatives; if so, its distinct byte sets.</summary>
+    /// <param name="pattern">The pattern.</param>
+    /// <param name="byteSets">Its distinct byte sets, when derivatives are preferred or <paramref name="force"/>d.</param>
+    /// <param name="force">Collect the byte sets even when the NFA would be small.</param>
+    public static bool Prefer(RegexNode pattern, out List<ByteSet> byteSets, bool force = false)
+    {
+        byteSets = [];
+        bool prefer = NfaSize(pattern, 0) > NfaSizeThreshold;
+        if (!prefer && !force) return false;
+        // The distinct byte sets, over the pattern as a DAG (shared subtrees visited once).
+        var seenNodes = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
+        var seenSets = new HashSet<ByteSet>();
+        var stack = new Stack<RegexNode>();
+        stack.Push(pattern);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (!seenNodes.Add(node)) continue;
+            switch (node)
+            {
+                case ByteClassRegex c when !c.Set.IsEmpty && seenSets.Add(c.Set):
+                    byteSets.Add(c.Set);
+                    break;
+                case ConcatRegex c:
+                    foreach (var p in c.Parts) stack.Push(p);
+                    break;
+                case AlternationRegex a:
+                    foreach (var b in a.Branches) stack.Push(b);
+                    break;
+                case RepeatRegex r:
+                    stack.Push(r.Body);
+                    break;
+            }
+        }
+        return prefer;
+    }
+
+    // Thompson states the pattern would take (saturating, cached on the nodes); a large negative
+    // number when it contains node kinds derivatives do not know, so that those always use the NFA.
+    private static long NfaSize(RegexNode node, int depth)
+    {
+        if (node.CachedNfaSize != 0) return node.CachedNfaSize;
+        if (depth > Limits.MaxSyntaxNesting * 4) return Unknown;
+        long size;
+        switch (node)
+        {
+            case EmptyRegex:
+                size = 1;
+                break;
+            case ByteClassRegex:
+                size = 2;
+                break;
+            case ConcatRegex c:
+                size = 0;
+                foreach (var p in c.Parts) size = Add(size, NfaSize(p, depth + 1));
+                break;
+            case AlternationRegex a:
+                size = 2;
+                foreach (var b in a.Branches) size = Add(size, NfaSize(b, depth + 1));
+                break;
+            case RepeatRegex r:
+                long body = NfaSize(r.Body, depth + 1);
+                long copies = r.Max == RegexNode.Unbounded ? r.Min + 1L : r.Max;
+                size = body < 0 ? Unknown : Add(4, body > long.MaxValue / 4 / Math.Max(copies, 1) ? long.MaxValue / 4 : body * copies);
+                break;
+            default:
+                size = Unknown;
+                break;
+        }
+        node.CachedNfaSize = size;
+        return size;
+    }
+
+    private const long Unknown = long.MinValue / 4;
+
+    private static long Add(long a, long b) => a < 0 || b < 0 ? Unknown : (a > long.MaxValue / 4 || b > long.MaxValue / 4 ? long.MaxValue / 2 : a + b);
+
+    /// <summary>The target of <paramref name="state"/> on <paramref name="b"/>: an existing state id, <see cref="LazyDfa.Dead"/>, or 0 with the new state's node.</summary>
+    public int Step(int state, byte b, out RegexNode? node)
+    {
+        node = RegexDerivative.Derive(_nodes[state]!, b) ?? throw new InvalidOperationException("A derivative automaton met a regex node it cannot derive.");
+        if (RegexDerivative.IsNothing(node)) return LazyDfa.Dead;
+        return _byKey.TryGetValue(node.Key, out int id) ? id : 0;
+    }
+
+    /// <summary>Records the node of a state just added by <see cref="LazyDfa"/>.</summary>
+    public void Add(int state, RegexNode node)
+    {
+        while (_nodes.Count <= state) _nodes.Add(null);
+        _nodes[state] = node;
+        _byKey[node.Key] = state;
+    }
+
+    public RegexNode? NodeOf(int state) => state < _nodes.Count ? _nodes[state] : null;
+
+    /// <summary>Bytes that can start a non-empty match of <paramref name="node"/> (exact: the factories build no empty languages).</summary>
+    public static ByteSet FirstBytes(RegexNode node) => node switch
+    {
+        ByteClassRegex c => c.Set,
+        ConcatRegex c => FirstOfSequence(c),
+        AlternationRegex a => a.Branches.Aggregate(ByteSet.Empty, (acc, b) => acc.Union(FirstBytes(b))),
+        RepeatRegex r => FirstBytes(r.Body),
+        _ => ByteSet.Empty,
+    };
+
+    private static ByteSet FirstOfSequence(ConcatRegex c)
+    {
+        var first = ByteSet.Empty;
+        foreach (var p in c.Parts)
+        {
+            first = first.Union(FirstBytes(p));
+            if (!p.IsNullable) break;
+        }
+        return first;
+    }
+}

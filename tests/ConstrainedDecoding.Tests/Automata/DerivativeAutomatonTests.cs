@@ -1,0 +1,74 @@
+using System.Text;
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
+using ConstrainedDecoding.Testing;
+using ConstrainedDecoding.Tests.Regex;
+using Xunit;
+
+namespace ConstrainedDecoding.Tests.Automata;
+
+/// <summary>The derivative-built automaton accepts and keeps alive exactly what the NFA-built one and the reference matcher do.</summary>
+public class DerivativeAutomatonTests
+{
+    public static TheoryData<string> Patterns => new()
+    {
+        "abc",
+        "a|ab|abc",
+        "(ab)*c",
+        "a{2,5}b?",
+        "[a-c]+x{0,3}",
+        "(a|b)*abb",
+        "\"([^\"\\\\]|\\\\[\"\\\\nu])*\"",
+        "(x?y?){2,4}z",
+        "é+|ü|[^a-z]",
+        "(a*)*b",
+        "[0-9]{1,3}(\\.[0-9]{1,3}){3}",
+        "(ab|a){3,7}b",
+    };
+
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void Derivative_and_nfa_automata_agree_with_the_reference(string pattern)
+    {
+        var node = RegexParser.Parse(pattern);
+        var viaDerivatives = new LazyDfa(node, useDerivatives: true);
+        var viaNfa = new LazyDfa(node, useDerivatives: false);
+        Assert.NotNull(viaDerivatives.DerivativeOf(LazyDfa.Initial));
+        Assert.Null(viaNfa.DerivativeOf(LazyDfa.Initial));
+        var alphabet = Encoding.UTF8.GetBytes("abcxyz\"\\nué.0129").Distinct().ToArray();
+        var rng = new Random(3);
+        for (int trial = 0; trial < 600; trial++)
+        {
+            var input = new byte[rng.Next(0, 12)];
+            for (int i = 0; i < input.Length; i++) input[i] = alphabet[rng.Next(alphabet.Length)];
+            // Sometimes a real member of the language, so that acceptance is exercised.
+            if (trial % 3 == 0) input = RegexTestStrings.Sample(node, rng);
+            int d = viaDerivatives.Run(LazyDfa.Initial, input);
+            int n = viaNfa.Run(LazyDfa.Initial, input);
+            bool viable = ReferenceRegexMatcher.IsViablePrefix(node, input);
+            bool match = input.Length > 0 && ReferenceRegexMatcher.IsMatch(node, input);
+            string shown = Encoding.UTF8.GetString(input);
+            Assert.True(viable == (d != LazyDfa.Dead), $"derivatives, '{shown}': viable {viable}");
+            Assert.True(viable == (n != LazyDfa.Dead), $"nfa, '{shown}': viable {viable}");
+            if (d != LazyDfa.Dead)
+            {
+                Assert.True(match == viaDerivatives.IsAccepting(d), $"derivatives, '{shown}': match {match}");
+                Assert.Equal(viaNfa.LiveBytes(n), viaDerivatives.LiveBytes(d));
+            }
+        }
+    }
+
+    [Fact]
+    public void Huge_bounded_repeat_needs_no_upfront_expansion()
+    {
+        // 100,000 repeats of a UTF-8 class would be millions of NFA states.
+        var node = RegexNode.Concat(RegexNode.Literal("\""), RegexNode.Repeat(RegexParser.Parse("[a-zé]"), 0, 100_000), RegexNode.Literal("\""));
+        var dfa = new LazyDfa(node);
+        Assert.NotNull(dfa.DerivativeOf(LazyDfa.Initial));
+        int s = dfa.Run(LazyDfa.Initial, Encoding.UTF8.GetBytes("\"abcé"));
+        Assert.NotEqual(LazyDfa.Dead, s);
+        Assert.False(dfa.IsAccepting(s));
+        Assert.True(dfa.IsAccepting(dfa.Step(s, (byte)'"')));
+        Assert.Equal(LazyDfa.Dead, dfa.Step(s, (byte)'A'));
+    }
+}
