@@ -10,21 +10,7 @@ namespace ConstrainedDecoding.Tests.Automata;
 /// <summary>The derivative-built automaton accepts and keeps alive exactly what the NFA-built one and the reference matcher do.</summary>
 public class DerivativeAutomatonTests
 {
-    public static TheoryData<string> Patterns => new()
-    {
-        "abc",
-        "a|ab|abc",
-        "(ab)*c",
-        "a{2,5}b?",
-        "[a-c]+x{0,3}",
-        "(a|b)*abb",
-        "\"([^\"\\\\]|\\\\[\"\\\\nu])*\"",
-        "(x?y?){2,4}z",
-        "é+|ü|[^a-z]",
-        "(a*)*b",
-        "[0-9]{1,3}(\\.[0-9]{1,3}){3}",
-        "(ab|a){3,7}b",
-    };
+    public static TheoryData<string> Patterns => new(RegexDerivativeTests.PatternList);
 
     [Theory]
     [MemberData(nameof(Patterns))]

@@ -7,19 +7,14 @@ namespace ConstrainedDecoding.Tests.Regex;
 
 public class RegexDerivativeTests
 {
-    public static TheoryData<string> Patterns => new()
-    {
-        "abc",
-        "a|ab|abc",
-        "(ab)*c",
-        "a{2,5}b?",
-        "[a-c]+x{0,3}",
-        "(a|b)*abb",
-        "\"([^\"\\\\]|\\\\[\"\\\\nu])*\"",
-        "(x?y?){2,4}z",
-        "é+|ü",
-        "(a*)*b",
-    };
+    /// <summary>Patterns with loops, bounded repeats, nullable parts, escapes and UTF-8 (shared with the automaton tests).</summary>
+    public static readonly string[] PatternList =
+    [
+        "abc", "a|ab|abc", "(ab)*c", "a{2,5}b?", "[a-c]+x{0,3}", "(a|b)*abb", "\"([^\"\\\\]|\\\\[\"\\\\nu])*\"",
+        "(x?y?){2,4}z", "é+|ü|[^a-z]", "(a*)*b", "[0-9]{1,3}(\\.[0-9]{1,3}){3}", "(ab|a){3,7}b",
+    ];
+
+    public static TheoryData<string> Patterns => new(PatternList);
 
     [Theory]
     [MemberData(nameof(Patterns))]
