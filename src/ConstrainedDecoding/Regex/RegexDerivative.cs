@@ -28,7 +28,7 @@ internal static class RegexDerivative
                     if (d is null) return null;
                     if (!IsNothing(d)) branches.Add(d);
                 }
-                return RegexNode.Alternate(branches);
+                return Union(branches);
             }
             case ConcatRegex c:
             {
@@ -48,7 +48,7 @@ internal static class RegexDerivative
                     }
                     if (!parts[i].IsNullable) break;
                 }
-                return RegexNode.Alternate(branches);
+                return Union(branches);
             }
             case RepeatRegex r:
             {
@@ -64,6 +64,14 @@ internal static class RegexDerivative
                 return null;
         }
     }
+
+    // The factory's union, skipping it for zero or one branch (the common case: most branches die).
+    private static RegexNode Union(List<RegexNode> branches) => branches.Count switch
+    {
+        0 => RegexNode.Nothing,
+        1 => branches[0],
+        _ => RegexNode.Alternate(branches),
+    };
 
     /// <summary>Whether the node matches nothing at all (as the factories spell it).</summary>
     public static bool IsNothing(RegexNode node) => node is ByteClassRegex { Set.IsEmpty: true };

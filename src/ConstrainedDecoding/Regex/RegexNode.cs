@@ -75,7 +75,20 @@ public abstract class RegexNode
     }
 
     /// <summary>Concatenation.</summary>
-    public static RegexNode Concat(params RegexNode[] parts) => Concat((IEnumerable<RegexNode>)parts);
+    public static RegexNode Concat(params RegexNode[] parts)
+    {
+        // Fast path when there is nothing to flatten or drop.
+        foreach (var p in parts)
+        {
+            if (p is EmptyRegex or ConcatRegex || p is ByteClassRegex { Set.IsEmpty: true }) return Concat((IEnumerable<RegexNode>)parts);
+        }
+        return parts.Length switch
+        {
+            0 => Empty,
+            1 => parts[0],
+            _ => new ConcatRegex(ImmutableArray.Create(parts)),
+        };
+    }
 
     /// <summary>Alternation; flattens nested alternations, drops <see cref="Nothing"/> and merges single-byte branches.</summary>
     public static RegexNode Alternate(IEnumerable<RegexNode> branches)
@@ -207,7 +220,18 @@ public sealed class ConcatRegex : RegexNode
     public ImmutableArray<RegexNode> Parts { get; }
 
     /// <inheritdoc/>
-    public override bool IsNullable => Parts.All(p => p.IsNullable);
+    public override bool IsNullable => _nullable ??= AllNullable(Parts);
+
+    private bool? _nullable;
+
+    private static bool AllNullable(ImmutableArray<RegexNode> parts)
+    {
+        foreach (var p in parts)
+        {
+            if (!p.IsNullable) return false;
+        }
+        return true;
+    }
 
     private protected override string BuildKey() => "(" + string.Concat(Parts.Select(p => p.KeyReference)) + ")";
 }
@@ -221,7 +245,18 @@ public sealed class AlternationRegex : RegexNode
     public ImmutableArray<RegexNode> Branches { get; }
 
     /// <inheritdoc/>
-    public override bool IsNullable => Branches.Any(p => p.IsNullable);
+    public override bool IsNullable => _nullable ??= AnyNullable(Branches);
+
+    private bool? _nullable;
+
+    private static bool AnyNullable(ImmutableArray<RegexNode> branches)
+    {
+        foreach (var b in branches)
+        {
+            if (b.IsNullable) return true;
+        }
+        return false;
+    }
 
     private protected override string BuildKey() => "(" + string.Join("|", Branches.Select(p => p.KeyReference)) + ")";
 }
