@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ConstrainedDecoding.JsonSchema;
 using ConstrainedDecoding.Matching;
 using ConstrainedDecoding.OnnxRuntime.Generation;
 using ConstrainedDecoding.OnnxRuntime.Model;
@@ -193,6 +194,34 @@ public sealed class ConstrainedGenerator : IDisposable
     /// <returns>The compiled grammar.</returns>
     /// <exception cref="Regex.RegexParseException">The pattern is not valid.</exception>
     public CompiledGrammar CompileRegex(string pattern) => _compiler.CompileRegex(pattern);
+
+    /// <summary>
+    /// Compiles a JSON Schema against <see cref="Vocabulary"/>: the output will be a JSON text valid under the schema.
+    /// Keywords that cannot be enforced exactly are refused (fail closed) unless <see cref="JsonSchemaOptions.Lenient"/> is set.
+    /// </summary>
+    /// <param name="schema">The schema as JSON text.</param>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">A keyword cannot be enforced exactly, or the schema is malformed.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The text is not JSON.</exception>
+    public CompiledGrammar CompileJsonSchema(string schema, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.Compile(schema, options).Grammar);
+
+    /// <summary>Compiles the JSON Schema of a parsed schema document against <see cref="Vocabulary"/>.</summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">A keyword cannot be enforced exactly, or the schema is malformed.</exception>
+    public CompiledGrammar CompileJsonSchema(System.Text.Json.JsonElement schema, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.Compile(schema, options).Grammar);
+
+    /// <summary>Compiles the JSON Schema of a .NET type (as System.Text.Json serializes it) against <see cref="Vocabulary"/>.</summary>
+    /// <typeparam name="T">The type whose JSON form the output must have.</typeparam>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">The type's schema uses a keyword that cannot be enforced exactly.</exception>
+    public CompiledGrammar CompileJsonSchema<T>(JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.FromType<T>(null, options).Grammar);
 
     /// <summary>Compiles an already-built grammar against <see cref="Vocabulary"/>.</summary>
     /// <param name="grammar">The grammar.</param>
