@@ -228,7 +228,10 @@ public sealed class ConstrainedGenerator : IDisposable
     /// <returns>The compiled grammar.</returns>
     public CompiledGrammar Compile(Grammars.Grammar grammar) => _compiler.Compile(grammar);
 
-    /// <summary>Encodes a prompt, with the BOS token first when asked for (or, by default, when the tokenizer's configuration adds one).</summary>
+    /// <summary>
+    /// Encodes a prompt, with the BOS token first when asked for (or, by default, when the tokenizer's configuration
+    /// adds one, or when the prompt is empty and the model names a BOS token).
+    /// </summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="addBosToken">Whether to add BOS; null follows the tokenizer configuration.</param>
     /// <returns>The token ids.</returns>
@@ -237,7 +240,8 @@ public sealed class ConstrainedGenerator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(prompt);
         IReadOnlyList<int> ids = prompt.Length == 0 ? [] : Tokenizer.EncodeToIds(prompt);
-        bool bos = (addBosToken ?? _addBos) && _bosTokenId is not null;
+        // An empty prompt starts from BOS when the model has one, unless BOS was explicitly turned off.
+        bool bos = (addBosToken ?? (_addBos || ids.Count == 0)) && _bosTokenId is not null;
         int[] result = bos ? [_bosTokenId!.Value, .. ids] : [.. ids];
         if (result.Length == 0) throw new ArgumentException("The prompt is empty and the model has no BOS token to start from.", nameof(prompt));
         return result;
