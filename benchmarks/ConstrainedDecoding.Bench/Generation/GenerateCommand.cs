@@ -25,7 +25,7 @@ internal static class GenerateCommand
 
           generate     tokens/s free vs constrained by a JSON Schema (default: the QuickStart's) with the embedded
                        model (or --model), N samples from seeds S, S+1, … (default 1), at most T new tokens each
-                       (default 64), temperature X (default 0.8; 0 = greedy), one ONNX Runtime thread; prints
+                       (default 128), temperature X (default 0.8; 0 = greedy), one ONNX Runtime thread; prints
                        tokens/s, the ratio constrained/free, and µs per step of model, grammar and sampling
         """;
 
@@ -51,7 +51,7 @@ internal static class GenerateCommand
         int samples = a.Int("samples", 0, min: 1);
         if (samples == 0) throw new UsageException("generate needs --samples N");
         ulong firstSeed = a.Seeds([1])[0];
-        int maxTokens = a.Int("max-tokens", 64, min: 2);
+        int maxTokens = a.Int("max-tokens", 128, min: 2);
         float temperature = ParseTemperature(a.Text("temperature"));
         MaskMode mask = a.Text("mask") switch
         {
