@@ -109,7 +109,7 @@ internal static class GenerateCommand
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model {Path.GetFileName(generator.ModelFolder)}, {samples} samples, seeds {firstSeed}..{firstSeed + (ulong)samples - 1}, ≤ {maxTokens} tokens, temperature {temperature}, mask {mask}; schema compiled in {compileMs:F1} ms, warm-up {warmupMs:F0} ms; load average {load}"));
-        Console.WriteLine("  mode          tokens  decode s  tokens/s  model µs/step  grammar µs/token  sampling µs/token  full masks  forced  valid JSON");
+        Console.WriteLine("  mode          tokens  decode s  tokens/s  model µs/step  grammar µs/token  sampling µs/token  full masks  forced  valid JSON  at limit");
         Console.WriteLine(free.Row("free"));
         Console.WriteLine(constrained.Row("constrained"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -164,6 +164,7 @@ internal static class GenerateCommand
         public long FullMasks { get; private set; }
         public long Forced { get; private set; }
         public int ValidJson { get; private set; }
+        public int AtLimit { get; private set; }
 
         public double TokensPerSecond => DecodeTokens / Decode.TotalSeconds;
         public double GrammarUsPerToken => Grammar.TotalMicroseconds / Tokens;
@@ -180,6 +181,7 @@ internal static class GenerateCommand
             Sampling += s.SamplingTime;
             FullMasks += s.FullMasks;
             Forced += s.ForcedTokens;
+            if (result.StopReason == GenerationStopReason.MaxTokens) AtLimit++;
             try
             {
                 using var _ = JsonDocument.Parse(result.Text);
@@ -191,7 +193,7 @@ internal static class GenerateCommand
         }
 
         public string Row(string name) => string.Create(CultureInfo.InvariantCulture,
-            $"  {name,-12} {Tokens,7} {Decode.TotalSeconds,9:F2} {TokensPerSecond,9:F1} {Model.TotalMicroseconds / Math.Max(1, DecodeTokens),14:F0} {GrammarUsPerToken,17:F1} {Sampling.TotalMicroseconds / Tokens,18:F1} {FullMasks,11} {Forced,7} {ValidJson,6}/{Runs}");
+            $"  {name,-12} {Tokens,7} {Decode.TotalSeconds,9:F2} {TokensPerSecond,9:F1} {Model.TotalMicroseconds / Math.Max(1, DecodeTokens),14:F0} {GrammarUsPerToken,17:F1} {Sampling.TotalMicroseconds / Tokens,18:F1} {FullMasks,11} {Forced,7} {ValidJson,6}/{Runs} {AtLimit,9}");
 
         public JsonObject ToJson() => new()
         {
@@ -206,6 +208,7 @@ internal static class GenerateCommand
             ["full_masks"] = FullMasks,
             ["forced_tokens"] = Forced,
             ["valid_json"] = ValidJson,
+            ["stopped_at_limit"] = AtLimit,
         };
     }
 }
