@@ -217,11 +217,12 @@ public sealed class ConstrainedGenerator : IDisposable
 
     /// <summary>Compiles the JSON Schema of a .NET type (as System.Text.Json serializes it) against <see cref="Vocabulary"/>.</summary>
     /// <typeparam name="T">The type whose JSON form the output must have.</typeparam>
+    /// <param name="serializerOptions">The serializer options the output will be read with (naming, enums as strings, nullability); null for <see cref="System.Text.Json.JsonSerializerOptions.Default"/>. Needs a <see cref="System.Text.Json.JsonSerializerOptions.TypeInfoResolver"/>.</param>
     /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
     /// <returns>The compiled grammar.</returns>
     /// <exception cref="UnsupportedSchemaException">The type's schema uses a keyword that cannot be enforced exactly.</exception>
-    public CompiledGrammar CompileJsonSchema<T>(JsonSchemaOptions? options = null) =>
-        _compiler.Compile(JsonSchemaCompiler.FromType<T>(null, options).Grammar);
+    public CompiledGrammar CompileJsonSchema<T>(System.Text.Json.JsonSerializerOptions? serializerOptions = null, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.FromType<T>(serializerOptions, options).Grammar);
 
     /// <summary>Compiles an already-built grammar against <see cref="Vocabulary"/>.</summary>
     /// <param name="grammar">The grammar.</param>

@@ -79,4 +79,39 @@ public class SchemaGenerationTests(TinyModel model, ITestOutputHelper output)
         }
         output.WriteLine($"tokens per output: {string.Join(", ", lengths)}");
     }
+
+    // No free-text or array member: the tiny model can write one string or list for hundreds of tokens, and a
+    // type gives no maxLength/maxItems.
+    public sealed record Reading(Sensor Sensor, int Value, bool Calibrated, Level Level);
+
+    public enum Sensor { Temperature, Pressure, Humidity }
+
+    public enum Level { Low, High }
+
+    [Fact]
+    public async Task CSharpType_OutputDeserializesIntoIt()
+    {
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web) 
+        {
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+            TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        };
+        web.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        var grammar = model.Generator.CompileJsonSchema<Reading>(web, new ConstrainedDecoding.JsonSchema.JsonSchemaOptions
+        {
+            Strict = true,                                               // no keys beyond the type's
+            Whitespace = ConstrainedDecoding.JsonSchema.JsonWhitespace.Compact, // the tiny model likes long indentation
+        });
+        for (ulong seed = 0; seed < 5; seed++)
+        {
+            var result = await model.Generator.GenerateAsync("", grammar, new GenerationOptions { Sampling = new SamplingOptions { Temperature = 0.8f, Seed = seed }, MaxNewTokens = 200 });
+            output.WriteLine($"{result.StopReason}: {result.Text.ReplaceLineEndings(" ")}");
+            Assert.NotEqual(GenerationStopReason.MaxTokens, result.StopReason);
+            var reading = JsonSerializer.Deserialize<Reading>(result.Text, web); // throws on a missing or mistyped member
+            Assert.NotNull(reading);
+            Assert.True(Enum.IsDefined(reading.Sensor));
+            Assert.True(Enum.IsDefined(reading.Level));
+        }
+    }
 }
