@@ -4,7 +4,7 @@ using ConstrainedDecoding.Bench.Runs;
 
 namespace ConstrainedDecoding.Bench;
 
-/// <summary>Entry point: <c>maskbench</c> and <c>crosscheck</c> over tokenized JSONSchemaBench instances; <c>testsuite</c> over the JSON Schema Test Suite.</summary>
+/// <summary>Entry point: <c>maskbench</c> and <c>crosscheck</c> over tokenized JSONSchemaBench instances; <c>testsuite</c> over the JSON Schema Test Suite; <c>asap</c>, <c>asap-e2e</c>; <c>generate</c> (tokens/s with a model).</summary>
 internal static class Program
 {
     private const int ExitOk = 0;
@@ -28,6 +28,7 @@ internal static class Program
             if (args[0] == "testsuite") return TestSuite.TestSuiteRunner.Run(args);
             if (args[0] == "asap") return Asap.AsapCommand.Run(args);
             if (args[0] == "asap-e2e") return Asap.AsapEndToEndCommand.Run(args);
+            if (args[0] == "generate") return Generation.GenerateCommand.Run(args);
             var options = CommandLine.Parse(args);
             var summary = BenchRunner.Run(options);
             Console.Write(SummaryOutput.ToTable(summary));

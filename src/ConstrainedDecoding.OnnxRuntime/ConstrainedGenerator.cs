@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ConstrainedDecoding.JsonSchema;
 using ConstrainedDecoding.Matching;
 using ConstrainedDecoding.OnnxRuntime.Generation;
 using ConstrainedDecoding.OnnxRuntime.Model;
@@ -194,12 +195,44 @@ public sealed class ConstrainedGenerator : IDisposable
     /// <exception cref="Regex.RegexParseException">The pattern is not valid.</exception>
     public CompiledGrammar CompileRegex(string pattern) => _compiler.CompileRegex(pattern);
 
+    /// <summary>
+    /// Compiles a JSON Schema against <see cref="Vocabulary"/>: the output will be a JSON text valid under the schema.
+    /// Keywords that cannot be enforced exactly are refused (fail closed) unless <see cref="JsonSchemaOptions.Lenient"/> is set.
+    /// </summary>
+    /// <param name="schema">The schema as JSON text.</param>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">A keyword cannot be enforced exactly, or the schema is malformed.</exception>
+    /// <exception cref="System.Text.Json.JsonException">The text is not JSON.</exception>
+    public CompiledGrammar CompileJsonSchema(string schema, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.Compile(schema, options).Grammar);
+
+    /// <summary>Compiles the JSON Schema of a parsed schema document against <see cref="Vocabulary"/>.</summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">A keyword cannot be enforced exactly, or the schema is malformed.</exception>
+    public CompiledGrammar CompileJsonSchema(System.Text.Json.JsonElement schema, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.Compile(schema, options).Grammar);
+
+    /// <summary>Compiles the JSON Schema of a .NET type (as System.Text.Json serializes it) against <see cref="Vocabulary"/>.</summary>
+    /// <typeparam name="T">The type whose JSON form the output must have.</typeparam>
+    /// <param name="serializerOptions">The serializer options the output will be read with (naming, enums as strings, nullability); null for <see cref="System.Text.Json.JsonSerializerOptions.Default"/>. Needs a <see cref="System.Text.Json.JsonSerializerOptions.TypeInfoResolver"/>.</param>
+    /// <param name="options">Whitespace, draft and strictness; null for the defaults.</param>
+    /// <returns>The compiled grammar.</returns>
+    /// <exception cref="UnsupportedSchemaException">The type's schema uses a keyword that cannot be enforced exactly.</exception>
+    public CompiledGrammar CompileJsonSchema<T>(System.Text.Json.JsonSerializerOptions? serializerOptions = null, JsonSchemaOptions? options = null) =>
+        _compiler.Compile(JsonSchemaCompiler.FromType<T>(serializerOptions, options).Grammar);
+
     /// <summary>Compiles an already-built grammar against <see cref="Vocabulary"/>.</summary>
     /// <param name="grammar">The grammar.</param>
     /// <returns>The compiled grammar.</returns>
     public CompiledGrammar Compile(Grammars.Grammar grammar) => _compiler.Compile(grammar);
 
-    /// <summary>Encodes a prompt, with the BOS token first when asked for (or, by default, when the tokenizer's configuration adds one).</summary>
+    /// <summary>
+    /// Encodes a prompt, with the BOS token first when asked for (or, by default, when the tokenizer's configuration
+    /// adds one, or when the prompt is empty and the model names a BOS token).
+    /// </summary>
     /// <param name="prompt">The prompt.</param>
     /// <param name="addBosToken">Whether to add BOS; null follows the tokenizer configuration.</param>
     /// <returns>The token ids.</returns>
@@ -208,7 +241,8 @@ public sealed class ConstrainedGenerator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(prompt);
         IReadOnlyList<int> ids = prompt.Length == 0 ? [] : Tokenizer.EncodeToIds(prompt);
-        bool bos = (addBosToken ?? _addBos) && _bosTokenId is not null;
+        // An empty prompt starts from BOS when the model has one, unless BOS was explicitly turned off.
+        bool bos = (addBosToken ?? (_addBos || ids.Count == 0)) && _bosTokenId is not null;
         int[] result = bos ? [_bosTokenId!.Value, .. ids] : [.. ids];
         if (result.Length == 0) throw new ArgumentException("The prompt is empty and the model has no BOS token to start from.", nameof(prompt));
         return result;

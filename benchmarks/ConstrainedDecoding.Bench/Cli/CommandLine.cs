@@ -30,6 +30,8 @@ internal static class CommandLine
 
         """ + Asap.AsapCommand.Usage + """
 
+        """ + Generation.GenerateCommand.Usage + """
+
 
         exit codes: 0 run completed, 2 bad command line or missing input, 3 errors counted with --strict
         """;

@@ -10,7 +10,8 @@ namespace ConstrainedDecoding.OnnxRuntime.Chat;
 /// An <see cref="IChatClient"/> over a <see cref="ConstrainedGenerator"/>: apps that use Microsoft.Extensions.AI get
 /// grammar-constrained output from a local ONNX model. <see cref="ChatOptions.ResponseFormat"/> =
 /// <see cref="ChatResponseFormat.Json"/> constrains the reply to a JSON text (the generic JSON grammar); a format with a
-/// schema uses <see cref="ConstrainedChatClientOptions.SchemaGrammarFactory"/>; any <see cref="CompiledGrammar"/> can be
+/// schema constrains it to JSON valid under the schema (<see cref="ConstrainedGenerator.CompileJsonSchema(System.Text.Json.JsonElement, JsonSchema.JsonSchemaOptions?)"/>,
+/// or <see cref="ConstrainedChatClientOptions.SchemaGrammarFactory"/> when set); any <see cref="CompiledGrammar"/> can be
 /// passed in <see cref="ChatOptions.AdditionalProperties"/> under <see cref="GrammarPropertyName"/>.
 /// </summary>
 /// <remarks>
@@ -23,10 +24,13 @@ public sealed class ConstrainedChatClient : IChatClient
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key for a <see cref="CompiledGrammar"/> that constrains the reply.</summary>
     public const string GrammarPropertyName = "constrained_decoding.grammar";
 
+    private const int MaxCachedSchemas = 64;
+
     private readonly ConstrainedGenerator _generator;
     private readonly ConstrainedChatClientOptions _options;
     private readonly ChatClientMetadata _metadata;
     private readonly Lazy<CompiledGrammar> _json;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledGrammar> _schemas = new(StringComparer.Ordinal);
 
     /// <summary>Wraps <paramref name="generator"/>.</summary>
     /// <param name="generator">The model.</param>
@@ -43,7 +47,8 @@ public sealed class ConstrainedChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Stop sequences or tools were given, or a JSON schema without a <see cref="ConstrainedChatClientOptions.SchemaGrammarFactory"/>.</exception>
+    /// <exception cref="NotSupportedException">Stop sequences or tools were given.</exception>
+    /// <exception cref="JsonSchema.UnsupportedSchemaException">The response format's schema uses a keyword that cannot be enforced exactly.</exception>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         GenerationResult result = await _generator.GenerateAsync(CreateRequest(messages, options), cancellationToken).ConfigureAwait(false);
@@ -56,7 +61,8 @@ public sealed class ConstrainedChatClient : IChatClient
     }
 
     /// <inheritdoc/>
-    /// <exception cref="NotSupportedException">Stop sequences or tools were given, or a JSON schema without a <see cref="ConstrainedChatClientOptions.SchemaGrammarFactory"/>.</exception>
+    /// <exception cref="NotSupportedException">Stop sequences or tools were given.</exception>
+    /// <exception cref="JsonSchema.UnsupportedSchemaException">The response format's schema uses a keyword that cannot be enforced exactly.</exception>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -121,9 +127,15 @@ public sealed class ConstrainedChatClient : IChatClient
         {
             if (json.Schema is { } schema)
             {
-                var factory = _options.SchemaGrammarFactory ?? throw new NotSupportedException(
-                    $"ResponseFormat has a JSON schema{(json.SchemaName is null ? "" : $" ('{json.SchemaName}')")} but no SchemaGrammarFactory is configured; refusing to decode it with the looser generic JSON grammar.");
-                grammar = factory(schema);
+                if (_options.SchemaGrammarFactory is { } factory)
+                {
+                    grammar = factory(schema);
+                }
+                else
+                {
+                    if (_schemas.Count >= MaxCachedSchemas) _schemas.Clear(); // bounded: apps with ever-new schemas recompile
+                    grammar = _schemas.GetOrAdd(schema.GetRawText(), _ => _generator.CompileJsonSchema(schema)); // once per schema text
+                }
             }
             else
             {

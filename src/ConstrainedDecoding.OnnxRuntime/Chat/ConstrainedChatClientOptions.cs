@@ -16,8 +16,8 @@ public sealed record ConstrainedChatClientOptions
 
     /// <summary>
     /// Compiles a JSON Schema (from <see cref="ChatResponseFormatJson.Schema"/>) into a grammar for the generator's
-    /// vocabulary. Null: a response format with a schema is refused with <see cref="NotSupportedException"/> rather than
-    /// decoded with a looser grammar (plug in the JSON Schema compiler here).
+    /// vocabulary. Null uses <see cref="ConstrainedGenerator.CompileJsonSchema(JsonElement, JsonSchema.JsonSchemaOptions?)"/>
+    /// with the default options, which refuses (fails closed on) keywords it cannot enforce exactly rather than loosening them.
     /// </summary>
     public Func<JsonElement, CompiledGrammar>? SchemaGrammarFactory { get; init; }
 

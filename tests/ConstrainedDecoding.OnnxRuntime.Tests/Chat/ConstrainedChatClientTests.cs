@@ -42,12 +42,25 @@ public class ConstrainedChatClientTests(TinyModel model)
     }
 
     [Fact]
-    public async Task SchemaWithoutFactory_IsRefused_AndAFactoryIsUsed()
+    public async Task SchemaResponseFormat_IsCompiled_OrRefusedWhenUnsupported_AndAFactoryOverridesIt()
     {
-        using var schema = JsonDocument.Parse("{\"type\": \"integer\"}");
-        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement, "count") };
-        IChatClient strict = new ConstrainedChatClient(model.Generator);
-        await Assert.ThrowsAsync<NotSupportedException>(() => strict.GetResponseAsync(Prompt, options));
+        using var schema = JsonDocument.Parse("{\"type\": \"object\", \"properties\": {\"count\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 99}}, \"required\": [\"count\"], \"additionalProperties\": false}");
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement, "count"), MaxOutputTokens = 60 };
+        IChatClient client = new ConstrainedChatClient(model.Generator);
+        var reply = await client.GetResponseAsync("", options);
+        Assert.Equal(ChatFinishReason.Stop, reply.FinishReason);
+        using (var parsed = JsonDocument.Parse(reply.Text))
+        {
+            var property = Assert.Single(parsed.RootElement.EnumerateObject());
+            Assert.Equal("count", property.Name);
+            double count = property.Value.GetDouble(); // JSON Schema integers may be written 7.0
+            Assert.Equal(Math.Floor(count), count);
+            Assert.InRange(count, 0, 99);
+        }
+
+        using var unsupported = JsonDocument.Parse("{\"type\": \"string\", \"format\": \"idn-email\"}");
+        await Assert.ThrowsAsync<ConstrainedDecoding.JsonSchema.UnsupportedSchemaException>(() =>
+            client.GetResponseAsync(Prompt, new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(unsupported.RootElement, "mail") }));
 
         var digits = model.Generator.CompileRegex("-?[1-9][0-9]{0,3}");
         IChatClient withFactory = new ConstrainedChatClient(model.Generator, new ConstrainedChatClientOptions { SchemaGrammarFactory = _ => digits });
