@@ -74,7 +74,29 @@ public sealed class CompiledGrammar
     internal bool TryGetContext(in ContextKey key, out ContextEntry entry) => _contextCache.TryGet(key, out entry);
 
     internal void AddContext(in ContextKey key, ContextEntry entry) => _contextCache.Add(key, entry);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DoubleGroupKey, DoubleGroup> _doubleGroups = new();
+    private int _doubleGroupAdds;
+
+    internal bool TryGetDoubleGroup(in DoubleGroupKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DoubleGroup? group) => _doubleGroups.TryGetValue(key, out group);
+
+    internal void AddDoubleGroup(in DoubleGroupKey key, DoubleGroup group)
+    {
+        // Bounded like the other caches (an approximate count: ConcurrentDictionary.Count takes every lock).
+        if (Interlocked.Increment(ref _doubleGroupAdds) >= Limits.MaxContextMaskCacheEntries)
+        {
+            _doubleGroups.Clear();
+            Interlocked.Exchange(ref _doubleGroupAdds, 0);
+        }
+        _doubleGroups.TryAdd(key, group);
+    }
 }
+
+/// <summary>Key of a double-boundary group's tokens: the group (its array and first index) and the structural hash of the Earley set after its terminal.</summary>
+internal readonly record struct DoubleGroupKey((int Node, int Terminal)[] Doubles, int Start, ulong Hash1, ulong Hash2);
+
+/// <summary>Tokens a double-boundary group contributes: sorted ids and dense sets.</summary>
+internal sealed record DoubleGroup(int[] Ids, TokenSet[] Dense);
 
 /// <summary>Key of a context-dependent token list: a lexer head's terminal and DFA state, and the structural hash of its origin set.</summary>
 internal readonly record struct ContextKey(int Terminal, int State, ulong Hash1, ulong Hash2);

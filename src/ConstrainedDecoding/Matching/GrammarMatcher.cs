@@ -163,13 +163,34 @@ public sealed class GrammarMatcher
             int next = r.PushBoundary(terminal, set);
             if (next >= 0)
             {
-                int expected = _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next));
-                for (int j = k; j < groupEnd; j++)
+                // What a group contributes depends only on the group and on the Earley set after
+                // its terminal (by structure), so it is remembered per grammar under that set's hash
+                // (as parser contexts are): other contexts reaching the same set reuse it.
+                var key = new DoubleGroupKey(doubles, k, r.SetHash1(next), r.SetHash2(next));
+                if (_grammar.TryGetDoubleGroup(key, out var known))
                 {
-                    var below = _grammar.Boundaries.GetBelowNode(doubles[j].Node, expected);
-                    if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
-                    else foreach (int t in below.Valid.Ids) _scratch.Add(t);
-                    if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
+                    foreach (int t in known.Ids) _scratch.Add(t);
+                    foreach (var dense in known.Dense) _denseScratch.Add(dense);
+                }
+                else
+                {
+                    int scratchStart = _scratch.Count, denseStart = _denseScratch.Count;
+                    int expected = _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next));
+                    for (int j = k; j < groupEnd; j++)
+                    {
+                        var below = _grammar.Boundaries.GetBelowNode(doubles[j].Node, expected);
+                        if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
+                        else foreach (int t in below.Valid.Ids) _scratch.Add(t);
+                        if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
+                    }
+                    var ids = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[scratchStart..].ToArray();
+                    Array.Sort(ids);
+                    int n = ids.Length == 0 ? 0 : 1;
+                    for (int x = 1; x < ids.Length; x++)
+                    {
+                        if (ids[x] != ids[n - 1]) ids[n++] = ids[x];
+                    }
+                    _grammar.AddDoubleGroup(key, new DoubleGroup(TokenSet.ToCacheArray<int>(ids.AsSpan(0, n)), _denseScratch.Count == denseStart ? [] : _denseScratch.GetRange(denseStart, _denseScratch.Count - denseStart).ToArray()));
                 }
                 r.TruncateTo(pos);
             }
