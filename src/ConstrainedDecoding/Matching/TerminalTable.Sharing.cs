@@ -16,8 +16,8 @@ internal sealed partial class TerminalTable
 
     /// <summary>
     /// The key of state <paramref name="state"/>'s residual language (the pattern's derivative by a
-    /// byte path to the state), or null when unknown. Equal keys in any two terminals mean equal
-    /// languages, hence equal token tables.
+    /// byte path to the state) as far as tokens can see (up to the longest token), or null when unknown.
+    /// Equal keys in any two terminals mean equal behaviour on every token, hence equal token tables.
     /// </summary>
     public string? LanguageOf(int state)
     {
@@ -27,7 +27,8 @@ internal sealed partial class TerminalTable
             if (_languages.TryGetValue(state, out var known)) return known;
         }
         var d = DerivativeOf(state);
-        string? key = d is null || RegexDerivative.IsNothing(d) ? null : d.Key;
+        // Token tables look at most one token ahead, so the language only matters up to the longest token.
+        string? key = d is null || RegexDerivative.IsNothing(d) ? null : RegexDerivative.WithinDepth(d, _vocab.Trie.MaxDepth).Key;
         lock (_languageSync)
         {
             if (_languages.Count >= Limits.MaxDfaStates) _languages.Clear();

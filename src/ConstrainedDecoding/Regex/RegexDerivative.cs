@@ -65,6 +65,58 @@ internal static class RegexDerivative
         }
     }
 
+    /// <summary>
+    /// A node that matches the same byte strings of length at most <paramref name="depth"/> as viable
+    /// prefixes and as full matches (token tables only look that far): repeat bounds beyond the depth
+    /// cannot be told apart within it, so <c>x{a,b}</c> with <c>b</c> past it becomes <c>x{a,}</c> and
+    /// with <c>a</c> past it <c>x{depth+1,}</c>. Lets the states of a long bounded string share one table.
+    /// Only the top structure (concatenations and alternations, not repeat bodies) is rewritten.
+    /// </summary>
+    public static RegexNode WithinDepth(RegexNode node, int depth, int budget = 64)
+    {
+        if (--budget < 0) return node;
+        switch (node)
+        {
+            case RepeatRegex r:
+            {
+                int min = r.Min > depth ? depth + 1 : r.Min;
+                int max = r.Max == RegexNode.Unbounded || r.Max > depth ? RegexNode.Unbounded : r.Max;
+                if (r.Body.IsNullable) min = 0;
+                return min == r.Min && max == r.Max ? r : RegexNode.Repeat(r.Body, min, max);
+            }
+            case ConcatRegex c:
+            {
+                RegexNode[]? parts = null;
+                for (int i = 0; i < c.Parts.Length; i++)
+                {
+                    var p = WithinDepth(c.Parts[i], depth, budget);
+                    if (!ReferenceEquals(p, c.Parts[i]))
+                    {
+                        parts ??= [.. c.Parts];
+                        parts[i] = p;
+                    }
+                }
+                return parts is null ? c : RegexNode.Concat(parts);
+            }
+            case AlternationRegex a:
+            {
+                RegexNode[]? branches = null;
+                for (int i = 0; i < a.Branches.Length; i++)
+                {
+                    var b = WithinDepth(a.Branches[i], depth, budget);
+                    if (!ReferenceEquals(b, a.Branches[i]))
+                    {
+                        branches ??= [.. a.Branches];
+                        branches[i] = b;
+                    }
+                }
+                return branches is null ? a : RegexNode.Alternate(branches);
+            }
+            default:
+                return node;
+        }
+    }
+
     // The factory's union, skipping it for zero or one branch (the common case: most branches die).
     private static RegexNode Union(List<RegexNode> branches) => branches.Count switch
     {

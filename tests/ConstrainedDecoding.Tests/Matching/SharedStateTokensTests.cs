@@ -87,6 +87,30 @@ public class SharedStateTokensTests
         Assert.True(vocab.Tables.Boundaries.Hits > hits, "the second grammar never reused the first one's boundary tokens");
     }
 
+    [Fact]
+    public void States_of_a_long_bounded_string_share_tables_and_give_reference_masks()
+    {
+        int saved = TerminalTable.MinSharedWeight;
+        TerminalTable.MinSharedWeight = 16;
+        try
+        {
+            var vocab = Vocabulary();
+            var compiled = new GrammarCompiler(vocab).CompileLark("""
+                start: "{" STR "}"
+                STR: /"[a-z ]{0,3000}"/
+                """);
+            var shared = vocab.Tables.SharedStates;
+            long before = shared.LanguageHits;
+            RandomWalks(compiled, vocab, seed: 6);
+            // Far from the bound, every position looks the same to a token: one walk, then reuse.
+            Assert.True(shared.LanguageHits - before > 20, $"only {shared.LanguageHits - before} states reused a table");
+        }
+        finally
+        {
+            TerminalTable.MinSharedWeight = saved;
+        }
+    }
+
     internal static void RandomWalks(CompiledGrammar compiled, TokenVocabulary vocab, int seed)
     {
         var rng = new Random(seed);
