@@ -48,9 +48,7 @@ public class SharedStateTokensTests
     [Fact]
     public void Shared_and_difference_tables_give_reference_masks()
     {
-        int saved = TerminalTable.MinSharedWeight;
-        TerminalTable.MinSharedWeight = 16;
-        try
+        using (new SmallVocabularySharing())
         {
             var vocab = Vocabulary();
             var compiler = new GrammarCompiler(vocab);
@@ -61,10 +59,6 @@ public class SharedStateTokensTests
             RandomWalks(compiler.CompileLark(Complement), vocab, seed: 2);
             RandomWalks(compiler.CompileLark(Complement.Replace("name", "nax", StringComparison.Ordinal).Replace("nam[a-df-z", "nax[a-df-z", StringComparison.Ordinal)), vocab, seed: 3);
             Assert.True(shared.Differences + shared.LanguageHits > before, "the complement's states never reused the generic grammar's tables");
-        }
-        finally
-        {
-            TerminalTable.MinSharedWeight = saved;
         }
     }
 
@@ -90,9 +84,7 @@ public class SharedStateTokensTests
     [Fact]
     public void States_of_a_long_bounded_string_share_tables_and_give_reference_masks()
     {
-        int saved = TerminalTable.MinSharedWeight;
-        TerminalTable.MinSharedWeight = 16;
-        try
+        using (new SmallVocabularySharing())
         {
             var vocab = Vocabulary();
             var compiled = new GrammarCompiler(vocab).CompileLark("""
@@ -105,10 +97,16 @@ public class SharedStateTokensTests
             // Far from the bound, every position looks the same to a token: one walk, then reuse.
             Assert.True(shared.LanguageHits - before > 20, $"only {shared.LanguageHits - before} states reused a table");
         }
-        finally
-        {
-            TerminalTable.MinSharedWeight = saved;
-        }
+    }
+
+    // Lets the small test vocabulary take the sharing paths (which normally start at thousands of tokens).
+    private sealed class SmallVocabularySharing : IDisposable
+    {
+        private readonly int _saved = TerminalTable.MinSharedWeight;
+
+        public SmallVocabularySharing() => TerminalTable.MinSharedWeight = 16;
+
+        public void Dispose() => TerminalTable.MinSharedWeight = _saved;
     }
 
     internal static void RandomWalks(CompiledGrammar compiled, TokenVocabulary vocab, int seed)
