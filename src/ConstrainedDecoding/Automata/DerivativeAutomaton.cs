@@ -12,8 +12,9 @@ namespace ConstrainedDecoding.Automata;
 /// <remarks>Not thread-safe on its own: <see cref="LazyDfa"/> calls it under its lock.</remarks>
 internal sealed class DerivativeAutomaton
 {
-    // Patterns whose NFA would have more states than this use derivatives.
-    private const long NfaSizeThreshold = 20_000;
+    // Patterns whose NFA would have more states than this use derivatives (building a large NFA up
+    // front costs more than deriving the few states a grammar actually visits).
+    private const long NfaSizeThreshold = 2_000;
 
     private readonly List<RegexNode?> _nodes = [null, null];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);

@@ -97,9 +97,15 @@ internal sealed partial class TerminalTable
 
         var childLanguages = new string?[children.Length];
         var byLanguage = new Dictionary<string, long>(StringComparer.Ordinal);
+        // Bytes of one class lead to the same state: one language lookup per class.
+        var classes = Dfa.ByteClasses;
+        var perClass = new (bool Known, string? Language)[Dfa.ClassCount];
         for (int k = 0; k < children.Length; k++)
         {
-            var language = LanguageOf(Dfa.Step(q, trie.Label[children[k]]));
+            byte b = trie.Label[children[k]];
+            ref var slot = ref perClass[classes[b]];
+            if (!slot.Known) slot = (true, LanguageOf(Dfa.Step(q, b)));
+            var language = slot.Language;
             childLanguages[k] = language;
             if (language is not null) byLanguage[language] = byLanguage.GetValueOrDefault(language) + weights[k];
         }
@@ -131,7 +137,7 @@ internal sealed partial class TerminalTable
                     bestScore = score;
                 }
             }
-            if (best is not null && bestScore * 2 >= aliveWeight && TryDifference(q, best) is { } diff)
+            if (best is not null && bestScore * 2 >= aliveWeight && TryDifference(q, best, childLanguages) is { } diff)
             {
                 shared.CountDifference();
                 return diff;
@@ -154,7 +160,7 @@ internal sealed partial class TerminalTable
     // data holds there). Where only one side is alive, the tokens below differ; where both are, only
     // the accept nodes can. Null when the difference outgrows its limits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens? TryDifference(int q, StateBase b)
+    private StateTokens? TryDifference(int q, StateBase b, string?[] childLanguages)
     {
         var trie = _vocab.Trie;
         var label = trie.Label;
@@ -168,7 +174,14 @@ internal sealed partial class TerminalTable
         var visited = new List<int>();       // nodes decided here (both alive, languages not known equal)
         var excluded = new List<int>();      // subtrees where the base is alive and q is dead
         var stack = new Stack<(int Node, int A, int B)>();
-        foreach (int c in _vocab.Tables.SharedStates.RootChildren) stack.Push((c, Dfa.Step(q, label[c]), otherDfa.Step(b.State, label[c])));
+        var roots = _vocab.Tables.SharedStates.RootChildren;
+        for (int k = 0; k < roots.Length; k++)
+        {
+            // Root children whose successors have equal languages on both sides need no visit.
+            if (childLanguages[k] is { } l && string.Equals(l, b.ChildLanguages[k], StringComparison.Ordinal)) continue;
+            int c = roots[k];
+            stack.Push((c, Dfa.Step(q, label[c]), otherDfa.Step(b.State, label[c])));
+        }
         int budget = Limits.MaxInsideDifferenceNodes;
         while (stack.Count > 0)
         {

@@ -72,7 +72,14 @@ internal static class RegexDerivative
     /// with <c>a</c> past it <c>x{depth+1,}</c>. Lets the states of a long bounded string share one table.
     /// Only the top structure (concatenations and alternations, not repeat bodies) is rewritten.
     /// </summary>
-    public static RegexNode WithinDepth(RegexNode node, int depth, int budget = 64)
+    public static RegexNode WithinDepth(RegexNode node, int depth)
+    {
+        int budget = 64;
+        return WithinDepth(node, depth, ref budget);
+    }
+
+    // Visits at most `budget` nodes in all (the rest is left as it is, which is always sound).
+    private static RegexNode WithinDepth(RegexNode node, int depth, ref int budget)
     {
         if (--budget < 0) return node;
         switch (node)
@@ -89,7 +96,7 @@ internal static class RegexDerivative
                 RegexNode[]? parts = null;
                 for (int i = 0; i < c.Parts.Length; i++)
                 {
-                    var p = WithinDepth(c.Parts[i], depth, budget);
+                    var p = WithinDepth(c.Parts[i], depth, ref budget);
                     if (!ReferenceEquals(p, c.Parts[i]))
                     {
                         parts ??= [.. c.Parts];
@@ -103,7 +110,7 @@ internal static class RegexDerivative
                 RegexNode[]? branches = null;
                 for (int i = 0; i < a.Branches.Length; i++)
                 {
-                    var b = WithinDepth(a.Branches[i], depth, budget);
+                    var b = WithinDepth(a.Branches[i], depth, ref budget);
                     if (!ReferenceEquals(b, a.Branches[i]))
                     {
                         branches ??= [.. a.Branches];
