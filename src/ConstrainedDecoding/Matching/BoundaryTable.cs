@@ -99,7 +99,8 @@ internal sealed class BoundaryTable
     // The result depends only on the accept nodes and on the terminal tables that may start after
     // the boundary (and which of them are ignored), so grammars over the same vocabulary share it
     // through the vocabulary's cache, keyed by those tables' patterns. The double-boundary entries
-    // name terminal tables there and are mapped back to this grammar's terminal indices.
+    // name terminal patterns there (a grammar may hold another instance of a table for the same
+    // pattern, after the table cache dropped one) and are mapped back to this grammar's terminal indices.
     private BoundaryTokens ComputeShared(SharedBoundaryKey key, Func<int[]> acceptNodes, int[] expected)
     {
         if (key.Born is null || _grammar.TerminalIndexOf is null) return Compute(acceptNodes(), expected);
@@ -107,13 +108,13 @@ internal sealed class BoundaryTable
         if (!shared.TryGetValue(key, out var entry))
         {
             var bt = Compute(acceptNodes(), expected);
-            var doubles = new (int Node, TerminalTable Table)[bt.Double.Length];
-            for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal]);
+            var doubles = new (int Node, string Pattern)[bt.Double.Length];
+            for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern.Key);
             shared.Add(key, new SharedBoundary(bt.Valid, doubles));
             return bt;
         }
         var mapped = new (int Node, int Terminal)[entry.Doubles.Length];
-        for (int k = 0; k < mapped.Length; k++) mapped[k] = (entry.Doubles[k].Node, _grammar.TerminalIndexOf[entry.Doubles[k].Table]);
+        for (int k = 0; k < mapped.Length; k++) mapped[k] = (entry.Doubles[k].Node, _grammar.TerminalIndexOf[entry.Doubles[k].Pattern]);
         Array.Sort(mapped, (x, y) => x.Terminal != y.Terminal ? x.Terminal.CompareTo(y.Terminal) : x.Node.CompareTo(y.Node));
         return new BoundaryTokens(entry.Valid, mapped);
     }
@@ -239,5 +240,5 @@ internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] Doub
 /// <summary>Key of a vocabulary-wide boundary entry: a terminal table's state (or a trie node) and the signature of the terminals that may follow.</summary>
 internal readonly record struct SharedBoundaryKey(TerminalTable? Table, int State, int Node, string? Born);
 
-/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal tables.</summary>
-internal sealed record SharedBoundary(TokenSet Valid, (int Node, TerminalTable Table)[] Doubles);
+/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys).</summary>
+internal sealed record SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);

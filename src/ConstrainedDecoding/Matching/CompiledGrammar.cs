@@ -27,10 +27,10 @@ public sealed class CompiledGrammar
             TerminalTables[i] = cache.GetOrCreate(grammar.Terminals[i].Pattern);
             Dfas[i] = TerminalTables[i].Dfa;
         }
-        var index = new Dictionary<TerminalTable, int>(ReferenceEqualityComparer.Instance);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < TerminalTables.Length; i++)
         {
-            if (!index.TryAdd(TerminalTables[i], i))
+            if (!index.TryAdd(TerminalTables[i].Pattern.Key, i))
             {
                 index = null;
                 break;
@@ -61,8 +61,8 @@ public sealed class CompiledGrammar
 
     internal LazyDfa[] Dfas { get; }
 
-    /// <summary>Each terminal table's terminal index; null when two terminals share a table (then nothing is shared by table).</summary>
-    internal Dictionary<TerminalTable, int>? TerminalIndexOf { get; }
+    /// <summary>Each terminal pattern's (canonical key's) terminal index; null when two terminals share a pattern (then boundary tokens are not shared).</summary>
+    internal Dictionary<string, int>? TerminalIndexOf { get; }
 
     internal int[] StopTokenIds { get; }
 

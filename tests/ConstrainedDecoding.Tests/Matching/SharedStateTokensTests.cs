@@ -82,6 +82,20 @@ public class SharedStateTokensTests
     }
 
     [Fact]
+    public void Shared_boundary_tokens_survive_the_table_cache_dropping_tables()
+    {
+        var vocab = Vocabulary();
+        var compiler = new GrammarCompiler(vocab);
+        RandomWalks(compiler.CompileLark(Complement), vocab, seed: 7);
+        // Push the generic grammar's tables out of the vocabulary's cache: the next grammar gets new
+        // table instances for the same patterns while the shared boundary entries stay.
+        for (int i = 0; i < Limits.MaxSharedTerminalTables + 10; i++) vocab.Tables.GetOrCreate(ConstrainedDecoding.Regex.RegexNode.Literal("filler" + i));
+        long hits = vocab.Tables.Boundaries.Hits;
+        RandomWalks(compiler.CompileLark(Complement), vocab, seed: 7);
+        Assert.True(vocab.Tables.Boundaries.Hits > hits);
+    }
+
+    [Fact]
     public void States_of_a_long_bounded_string_share_tables_and_give_reference_masks()
     {
         using (new SmallVocabularySharing())
