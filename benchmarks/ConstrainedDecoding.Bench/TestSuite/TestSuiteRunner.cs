@@ -62,7 +62,9 @@ internal static class TestSuiteRunner
         string json = summary.ToJsonString(s_indented);
         Console.WriteLine(json);
         if (values.TryGetValue("json", out var outPath)) File.WriteAllText(outPath, json);
-        foreach (var f in failures.Take(20)) Console.Error.WriteLine(f);
+        // Every false positive (a soundness bug), then the first false negatives.
+        foreach (var f in failures.Where(f => f.StartsWith("FALSE", StringComparison.Ordinal))) Console.Error.WriteLine(f);
+        foreach (var f in failures.Where(f => !f.StartsWith("FALSE", StringComparison.Ordinal)).Take(20)) Console.Error.WriteLine(f);
         return 0;
     }
 

@@ -40,6 +40,7 @@ internal sealed partial class SchemaCompiler
         foreach (var part in flat)
         {
             var at = part.At;
+            facts.FlatIds.Add(at.Id);
             foreach (var kw in at.Element.EnumerateObject())
             {
                 string name = kw.Name;
@@ -139,8 +140,10 @@ internal sealed partial class SchemaCompiler
                         if (name == "contains") Refuse(name, at, "'contains' is not supported yet");
                         break;
                     case "unevaluatedProperties":
+                        if (v.ValueKind != JsonValueKind.True) facts.UnevaluatedProperties.Add(at);
+                        break;
                     case "unevaluatedItems":
-                        if (v.ValueKind != JsonValueKind.True) Refuse(name, at, "unevaluated* keywords are not supported");
+                        if (v.ValueKind != JsonValueKind.True) facts.UnevaluatedItems.Add(at);
                         break;
                 }
             }

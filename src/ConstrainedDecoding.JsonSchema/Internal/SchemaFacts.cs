@@ -65,6 +65,15 @@ internal sealed class SchemaFacts
 
     public Located? UniqueItems { get; set; }
 
+    /// <summary>Schema objects with an <c>unevaluatedProperties</c> other than <c>true</c>.</summary>
+    public List<Located> UnevaluatedProperties { get; } = [];
+
+    /// <summary>Schema objects with an <c>unevaluatedItems</c> other than <c>true</c>.</summary>
+    public List<Located> UnevaluatedItems { get; } = [];
+
+    /// <summary>Ids of every subschema in the conjunction (for annotation collection by unevaluated*).</summary>
+    public HashSet<string> FlatIds { get; } = new(StringComparer.Ordinal);
+
     public static void Narrow(ref NumberBound? current, NumberBound next, bool isLower)
     {
         if (current is not { } c)
