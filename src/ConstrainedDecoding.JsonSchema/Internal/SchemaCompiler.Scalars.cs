@@ -88,36 +88,51 @@ internal sealed partial class SchemaCompiler
             }
         }
         var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
-        if (excluded.Count > 0)
+        if (regular.Count == 0)
         {
-            if (regular.Count == 0 && min == 0 && max < 0) return JsonStringRegex.AnyExcept(excluded);
-            Refuse("not", at, "excluding string values next to pattern, format or length constraints is not supported");
+            if (excluded.Count > 0 && min == 0 && max < 0) return JsonStringRegex.AnyExcept(excluded);
+            if (excluded.Count == 0) return JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
         }
-        if (regular.Count == 0) return JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
-        if (regular.Count > 1)
+        // Several constraints: intersect their languages (the length bound as a plain repeat when it is the only one).
+        RegexNode? content = null;
+        (string Keyword, string Source, Located At, bool IsFormat) last = regular.Count > 0 ? regular[^1] : ("minLength", "", at, false);
+        try
         {
-            Refuse(regular[1].Keyword, regular[1].At, "more than one pattern/format on one string needs a regex intersection, which is not supported");
-        }
-        var (keyword, source, where, isFormat) = regular[0];
-        if (min > 0 || max >= 0)
-        {
-            if (isFormat)
+            foreach (var (keyword, source, where, isFormat) in regular)
             {
-                string fname = facts.Formats.First(f => StringFormats.TryGetPattern(f.Format, out var s) && s == source).Format;
-                if (!(StringFormats.TryGetLength(fname, out var len) && len.Min >= min && (max < 0 || len.Max <= max)))
+                RegexNode node;
+                if (regular.Count == 1 && !isFormat && (min > 0 || max >= 0) && SimpleRepeat(source, min, maxOrUnbounded) is { } simple)
                 {
-                    Refuse("maxLength", at, $"length bounds next to format '{fname}' need a regex intersection, which is not supported");
-                    return ParsePattern(source, keyword, where, anchored: true);
+                    return excluded.Count == 0 ? simple : RegexAlgebra.Intersect(simple, JsonStringRegex.AnyExcept(excluded));
+                }
+                last = (keyword, source, where, isFormat);
+                node = ParsePattern(source, keyword, where, anchored: isFormat);
+                content = content is null ? node : RegexAlgebra.Intersect(content, node);
+            }
+            if (min > 0 || max >= 0)
+            {
+                bool implied = regular.Count == 1 && regular[0].IsFormat && FormatLengthWithin(facts, regular[0].Source, min, max);
+                if (!implied)
+                {
+                    var length = JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
+                    content = content is null ? length : RegexAlgebra.Intersect(content, length);
                 }
             }
-            else
-            {
-                var simple = SimpleRepeat(source, min, maxOrUnbounded);
-                if (simple is not null) return simple;
-                Refuse("maxLength", at, "length bounds next to a pattern are supported only for patterns of the form ^[class]{n,m}$");
-            }
+            if (excluded.Count > 0) content = RegexAlgebra.Intersect(content ?? RegexNode.Star(JsonStringRegex.AnyChar), JsonStringRegex.AnyExcept(excluded));
         }
-        return ParsePattern(source, keyword, where, anchored: isFormat);
+        catch (GrammarLimitException e)
+        {
+            Refuse(last.Keyword, last.At, "the string constraints are too large to intersect: " + e.Message);
+            return content ?? RegexNode.Star(JsonStringRegex.AnyChar);
+        }
+        return content is null || RegexAlgebra.IsEmpty(content) ? null : content;
+    }
+
+    // Whether every string of a format already has a length within [min, max].
+    private static bool FormatLengthWithin(SchemaFacts facts, string source, int min, int max)
+    {
+        string fname = facts.Formats.First(f => StringFormats.TryGetPattern(f.Format, out var s) && s == source).Format;
+        return StringFormats.TryGetLength(fname, out var len) && len.Min >= min && (max < 0 || len.Max <= max);
     }
 
     private RegexNode ParsePattern(string source, string keyword, Located at, bool anchored)
