@@ -28,6 +28,9 @@ internal static class NumberRegex
     /// <summary>Any JSON number.</summary>
     public static RegexNode AnyNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction, s_exponent);
 
+    /// <summary>Any number written as a plain decimal (no exponent).</summary>
+    public static RegexNode AnyPlainNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction);
+
     /// <summary>Non-integer numbers written as plain decimals with a non-zero fraction digit (a sound subset).</summary>
     public static RegexNode NonIntegerDecimal { get; } = RegexNode.Concat(
         RegexNode.Optional(RegexNode.Literal("-")), s_natural, RegexNode.Literal("."), s_digits, s_nonZeroDigit, s_digits);

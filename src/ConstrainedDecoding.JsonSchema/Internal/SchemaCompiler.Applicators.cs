@@ -121,7 +121,7 @@ internal sealed partial class SchemaCompiler
         return null;
     }
 
-    // if/then/else: (if ∧ then) ∨ (¬if ∧ else) needs a complement of `if`; supported when `if` only asserts a type.
+    // if/then/else: (if ∧ then) ∨ (¬if ∧ else), the complement of `if` as a negated part (refused where not expressible).
     private (bool Handled, GrammarExpression? Expression) Conditional(List<Part> flat, int idx)
     {
         var part = flat[idx];
@@ -133,35 +133,13 @@ internal sealed partial class SchemaCompiler
         bool hasElse = el.TryGetProperty("else", out var els);
         if (!hasThen && !hasElse) return (true, Value(rest));
         var condAt = part.At.Child("if", cond);
-        if (cond.ValueKind == JsonValueKind.Object && cond.EnumerateObject().All(p => p.Name == "type" || s_annotations.Contains(p.Name) && p.Name is not ("$ref" or "allOf" or "anyOf" or "oneOf" or "if")))
-        {
-            var types = cond.TryGetProperty("type", out var ty) ? ParseTypes(ty, condAt) : JsonTypes.All;
-            var choices = new List<GrammarExpression>();
-            var thenConj = new List<Part>(rest) { new(condAt, 0) };
-            if (hasThen) thenConj.Add(new Part(part.At.Child("then", then), 0));
-            if (Value(thenConj) is { } a) choices.Add(a);
-            if ((types & JsonTypes.All) != JsonTypes.All)
-            {
-                var elseConj = new List<Part>(rest) { new(NotTypes(types), 0) };
-                if (hasElse) elseConj.Add(new Part(part.At.Child("else", els), 0));
-                if (Value(elseConj) is { } b) choices.Add(b);
-            }
-            return (true, choices.Count == 0 ? null : GrammarExpression.Choice(choices));
-        }
-        Refuse("if", part.At, "if/then/else is supported only when 'if' asserts nothing but a type");
-        return (true, Value(rest));
-    }
-
-    private Located NotTypes(JsonTypes types)
-    {
-        var names = new List<string>();
-        foreach (var (bit, name) in new[] { (JsonTypes.Null, "null"), (JsonTypes.Boolean, "boolean"), (JsonTypes.Object, "object"), (JsonTypes.Array, "array"), (JsonTypes.String, "string") })
-        {
-            if ((types & bit) == 0) names.Add(name);
-        }
-        if ((types & JsonTypes.Number) == 0) names.Add("number");
-        else if ((types & JsonTypes.Number) == JsonTypes.Integer) Refuse("if", _registry.Root, "'if' on type integer has no complement type");
-        string json = "{\"type\":[" + string.Join(",", names.Select(n => "\"" + n + "\"")) + "]}";
-        return new Located(JsonDocument.Parse(json).RootElement.Clone(), 0, "/synthetic-not-" + (int)types);
+        var choices = new List<GrammarExpression>();
+        var thenConj = new List<Part>(rest) { new(condAt, 0) };
+        if (hasThen) thenConj.Add(new Part(part.At.Child("then", then), 0));
+        if (Value(thenConj) is { } a) choices.Add(a);
+        var elseConj = new List<Part>(rest) { new(condAt, Negated) };
+        if (hasElse) elseConj.Add(new Part(part.At.Child("else", els), 0));
+        if (Value(elseConj) is { } b) choices.Add(b);
+        return (true, choices.Count == 0 ? null : GrammarExpression.Choice(choices));
     }
 }

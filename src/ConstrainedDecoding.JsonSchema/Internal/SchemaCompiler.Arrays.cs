@@ -32,6 +32,11 @@ internal sealed partial class SchemaCompiler
             }
             if (restAt is { } rs) restConj.Add(new Part(rs, 0));
         }
+        if (facts.Contains.Count > 0)
+        {
+            var counted = ContainsArray(facts, at, prefix.Count, restConj);
+            if (counted.Handled) return counted.Expression;
+        }
         var items = prefix.Select(Value).ToList();
         var rest = Value(restConj);
         if (max < 0 && rest is not null && items.Count > Limits.MaxRuleRepeat) Refuse("prefixItems", at, "too many positional items");
@@ -145,5 +150,51 @@ internal sealed partial class SchemaCompiler
             count = Math.Max(count, c);
         }
         return count;
+    }
+
+    // contains with minContains/maxContains over uniform items: states count the matching items so far (capped at the
+    // minimum when there is no maximum). Items outside the count are any items when there is no maximum (the count
+    // is then "at least"), else items that do not match (the complement of the contains schema).
+    private (bool Handled, GrammarExpression? Expression) ContainsArray(SchemaFacts facts, Located at, int prefixCount, List<Part> restConj)
+    {
+        var owner = facts.Contains[0];
+        int lo = 1, hi = -1;
+        if (AtLeast(JsonSchemaDraft.Draft201909))
+        {
+            if (owner.Element.TryGetProperty("minContains", out var mc)) lo = NonNegativeInt(mc, "minContains", owner);
+            if (owner.Element.TryGetProperty("maxContains", out var xc)) hi = NonNegativeInt(xc, "maxContains", owner);
+        }
+        if (hi >= 0 && lo > hi) return (true, null);
+        if (lo == 0 && hi < 0 && facts.Contains.Count == 1) return (false, null); // no constraint
+        if (facts.Contains.Count > 1 || prefixCount > 0 || facts.MaxItems >= 0 || facts.MinItems > Math.Max(lo, 1) || facts.UniqueItems is not null)
+        {
+            Refuse("contains", owner, "contains is supported alone on arrays with uniform items and no maxItems");
+            return (false, null);
+        }
+        var containsAt = owner.Child("contains", owner.Element.GetProperty("contains"));
+        var yes = Value([.. restConj, new Part(containsAt, 0)]);
+        var other = hi < 0 ? Value(restConj) : Value([.. restConj, new Part(containsAt, Negated)]);
+        int cap = hi < 0 ? lo : hi;
+        bool needsItem = facts.MinItems > 0;
+        // first[j]: no item written yet (j = 0 only); rest[j]: j matching items written.
+        string first = NewRuleName("cf");
+        var rest = new string[cap + 1];
+        for (int j = 0; j <= cap; j++) rest[j] = NewRuleName("cr");
+        GrammarExpression? Step(int j, bool leading)
+        {
+            var choices = new List<GrammarExpression>();
+            if (j >= lo && !(leading && needsItem)) choices.Add(_tokens.CloseBracket);
+            var comma = leading ? [] : new[] { _tokens.Comma };
+            if (other is not null) choices.Add(GrammarExpression.Sequence([.. comma, other, Ref(rest[j])]));
+            if (yes is not null && (j < cap)) choices.Add(GrammarExpression.Sequence([.. comma, yes, Ref(rest[j + 1])]));
+            // Without a maximum, matching items beyond the minimum are among the "other" (any) items.
+            return choices.Count == 0 ? null : GrammarExpression.Choice(choices);
+        }
+        for (int j = 0; j <= cap; j++)
+        {
+            _builder.DefineRule(rest[j], Step(j, leading: false) ?? GrammarExpression.Pattern(Regex.RegexNode.Nothing, "nothing"), default);
+        }
+        _builder.DefineRule(first, Step(0, leading: true) ?? GrammarExpression.Pattern(Regex.RegexNode.Nothing, "nothing"), default);
+        return (true, GrammarExpression.Sequence([_tokens.OpenBracket, Ref(first)]));
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class SchemaCompiler
         foreach (var ex in facts.ExcludedValues)
         {
             var t = JsonValues.TypeOf(ex);
-            if (t is JsonTypes.Null or JsonTypes.Boolean or JsonTypes.String || (types & t) == 0) continue;
+            if (t is JsonTypes.Null or JsonTypes.Boolean or JsonTypes.String or JsonTypes.Integer or JsonTypes.NonInteger || (types & t) == 0) continue;
             Refuse("not", at, "excluding an object, array or number value is not supported");
         }
         bool Excluded(string literal) => facts.ExcludedValues.Any(e => e.ValueKind is JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False && e.GetRawText() == literal);
@@ -88,7 +88,7 @@ internal sealed partial class SchemaCompiler
             }
         }
         var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
-        if (regular.Count == 0)
+        if (regular.Count == 0 && facts.NegatedPatterns.Count == 0)
         {
             if (excluded.Count > 0 && min == 0 && max < 0) return JsonStringRegex.AnyExcept(excluded);
             if (excluded.Count == 0) return JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
@@ -101,7 +101,7 @@ internal sealed partial class SchemaCompiler
             foreach (var (keyword, source, where, isFormat) in regular)
             {
                 RegexNode node;
-                if (regular.Count == 1 && !isFormat && (min > 0 || max >= 0) && SimpleRepeat(source, min, maxOrUnbounded) is { } simple)
+                if (regular.Count == 1 && facts.NegatedPatterns.Count == 0 && !isFormat && (min > 0 || max >= 0) && SimpleRepeat(source, min, maxOrUnbounded) is { } simple)
                 {
                     return excluded.Count == 0 ? simple : RegexAlgebra.Intersect(simple, JsonStringRegex.AnyExcept(excluded));
                 }
@@ -119,6 +119,11 @@ internal sealed partial class SchemaCompiler
                 }
             }
             if (excluded.Count > 0) content = RegexAlgebra.Intersect(content ?? RegexNode.Star(JsonStringRegex.AnyChar), JsonStringRegex.AnyExcept(excluded));
+            foreach (var (source, where, isFormat) in facts.NegatedPatterns)
+            {
+                last = (isFormat ? "format" : "pattern", source, where, isFormat);
+                content = RegexAlgebra.Difference(content ?? RegexNode.Star(JsonStringRegex.AnyChar), ParsePattern(source, last.Keyword, where, anchored: isFormat));
+            }
         }
         catch (GrammarLimitException e)
         {
@@ -185,7 +190,31 @@ internal sealed partial class SchemaCompiler
         return JsonStringRegex.Repeat(set, lo, hi);
     }
 
+    // The number terminal; excluded values (not/const) are subtracted from its plain spellings, whose value-equal
+    // spellings the literal regexes cover exactly (exponent forms are dropped: a sound subset).
     private RegexNode? NumberPattern(SchemaFacts facts, JsonTypes types, Located at)
+    {
+        var number = NumberPatternCore(facts, types, at);
+        var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.Number).ToList();
+        if (number is null || excluded.Count == 0) return number;
+        if (excluded.Any(e => !JsonDecimal.TryParse(e.GetRawText(), out _)))
+        {
+            Refuse("not", at, "excluding a number outside the supported range");
+            return number;
+        }
+        try
+        {
+            var result = RegexAlgebra.Difference(RegexAlgebra.Intersect(number, NumberRegex.AnyPlainNumber), RegexNode.Alternate(excluded.Select(ScalarLiteral)));
+            return RegexAlgebra.IsEmpty(result) ? null : result;
+        }
+        catch (GrammarLimitException e)
+        {
+            Refuse("not", at, "the excluded numbers are too many to subtract: " + e.Message);
+            return number;
+        }
+    }
+
+    private RegexNode? NumberPatternCore(SchemaFacts facts, JsonTypes types, Located at)
     {
         bool integerOnly = (types & JsonTypes.NonInteger) == 0;
         foreach (var (d, dat) in facts.MultipleOf)
@@ -206,8 +235,15 @@ internal sealed partial class SchemaCompiler
         if ((types & JsonTypes.Integer) == 0)
         {
             // Integers excluded (e.g. by not: {type: integer}): plain decimals with a non-zero fraction digit.
-            if (lo is not null || hi is not null) Refuse("not", at, "numeric bounds on non-integer-only numbers are not supported");
-            return NumberRegex.NonIntegerDecimal;
+            if (lo is null && hi is null) return NumberRegex.NonIntegerDecimal;
+            var bounded = NumberRegex.DecimalRange(lo, hi);
+            if (bounded is null)
+            {
+                Refuse("not", at, "these numeric bounds on non-integer numbers are not supported");
+                return NumberRegex.NonIntegerDecimal;
+            }
+            var nonInteger = RegexAlgebra.Intersect(bounded, NumberRegex.NonIntegerDecimal);
+            return RegexAlgebra.IsEmpty(nonInteger) ? null : nonInteger;
         }
         if (lo is null && hi is null) return NumberRegex.AnyNumber;
         var range = NumberRegex.DecimalRange(lo, hi);
@@ -324,6 +360,11 @@ internal sealed partial class SchemaCompiler
                 foreach (var (f, fat) in facts.Formats)
                 {
                     if (StringFormats.TryGetPattern(f, out var fp) && !DotNetRegex.IsMatch(s, "^(?:" + fp + ")$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) return false;
+                }
+                foreach (var (source, where, isFormat) in facts.NegatedPatterns)
+                {
+                    // Exact: the same compiled regex the string terminal would use.
+                    if (RegexAlgebra.IsMatch(ParsePattern(source, isFormat ? "format" : "pattern", where, anchored: isFormat), JsonStringRegex.EncodeContent(s))) return false;
                 }
                 return true;
             case JsonValueKind.Number:

@@ -12,12 +12,28 @@ namespace ConstrainedDecoding.JsonSchema.Internal;
 /// </summary>
 internal sealed partial class SchemaCompiler
 {
-    /// <summary>A subschema in a conjunction, with the applicator keywords already distributed (bits of <see cref="SkipAnyOf"/> …).</summary>
-    internal readonly record struct Part(Located At, int Skip);
+    /// <summary>
+    /// A subschema in a conjunction, with the applicator keywords already distributed (bits of <see cref="SkipAnyOf"/> …).
+    /// With <see cref="Negated"/> it stands for the complement of the subschema, or with <paramref name="Keyword"/> of
+    /// that one keyword of it; a non-negated <paramref name="Keyword"/> is a synthetic presence condition
+    /// (<c>present:name</c>, <c>absent:name</c>).
+    /// </summary>
+    internal readonly record struct Part(Located At, int Skip, string? Keyword = null)
+    {
+        public string Key => At.Id + "|" + Skip + (Keyword is null ? "" : "|" + Keyword);
+
+        public bool IsNegated => (Skip & Negated) != 0;
+    }
+
+    /// <summary>oneOf branches that are not provably disjoint are made exclusive by complements, up to this many.</summary>
+    internal const int MaxOneOfComplements = 8;
 
     internal const int SkipAnyOf = 1;
     internal const int SkipOneOf = 2;
     internal const int SkipIf = 4;
+    internal const int Negated = 8;
+    internal const int SkipDependencies = 16;
+    internal const int SkipNot = 32;
 
     private readonly JsonSchemaOptions _options;
     private readonly SchemaRegistry _registry;
@@ -39,7 +55,7 @@ internal sealed partial class SchemaCompiler
     public JsonSchemaCompileResult Compile()
     {
         var value = Value([new Part(_registry.Root, 0)]);
-        if (value is null) throw new UnsupportedSchemaException("false", "", "the schema accepts no instance at all");
+        if (value is null) throw new UnsatisfiableSchemaException("");
         var top = _tokens.Document(value);
         _builder.DefineRule("start", top, default);
         return new JsonSchemaCompileResult(_builder.Build("start"), _warnings);
@@ -77,7 +93,7 @@ internal sealed partial class SchemaCompiler
     {
         var flat = Expand(conj, out bool unsat);
         if (unsat) return null;
-        string key = string.Join("&", flat.Select(p => p.At.Id + "|" + p.Skip));
+        string key = string.Join("&", flat.Select(p => p.Key));
         if (_rules.TryGetValue(key, out var existing))
         {
             return existing.Length == 0 ? null : GrammarExpression.RuleReference(existing, default);
@@ -110,9 +126,25 @@ internal sealed partial class SchemaCompiler
         while (stack.Count > 0)
         {
             var part = stack.Pop();
-            if (!seen.Add(part.At.Id + "|" + part.Skip)) continue;
+            if (!seen.Add(part.Key)) continue;
             if (seen.Count > 10_000) throw new UnsupportedSchemaException("allOf", _registry.Display(part.At), "too many subschemas in one conjunction");
             var el = part.At.Element;
+            if (part.Keyword is not null)
+            {
+                result.Add(part);
+                continue;
+            }
+            if (part.IsNegated)
+            {
+                // not true: nothing; not false: no constraint; otherwise distributed later.
+                if (el.ValueKind == JsonValueKind.True)
+                {
+                    unsat = true;
+                    return result;
+                }
+                if (el.ValueKind != JsonValueKind.False) result.Add(part);
+                continue;
+            }
             if (el.ValueKind == JsonValueKind.True) continue;
             if (el.ValueKind == JsonValueKind.False)
             {
@@ -141,6 +173,12 @@ internal sealed partial class SchemaCompiler
                     throw new UnsupportedSchemaException(dyn, _registry.Display(part.At), "dynamic references are not supported");
                 }
             }
+            if ((part.Skip & SkipNot) == 0 && el.TryGetProperty("not", out var not))
+            {
+                // Once: the negated part is consumed by distribution, and re-expanding the owner must not bring it back.
+                pending.Add(new Part(part.At.Child("not", not), Negated));
+                part = part with { Skip = part.Skip | SkipNot };
+            }
             if (el.TryGetProperty("allOf", out var all))
             {
                 if (all.ValueKind != JsonValueKind.Array) throw Malformed("allOf", part.At, "an array of schemas");
@@ -161,6 +199,12 @@ internal sealed partial class SchemaCompiler
         {
             var part = flat[idx];
             var el = part.At.Element;
+            if (part.Keyword is not null) continue;
+            if (part.IsNegated) return Complement(flat, idx);
+            if ((part.Skip & SkipDependencies) == 0 && HasDependencies(el))
+            {
+                return Dependencies(flat, idx);
+            }
             if ((part.Skip & SkipAnyOf) == 0 && el.TryGetProperty("anyOf", out var any))
             {
                 return Branches(flat, idx, SkipAnyOf, "anyOf", any, exclusive: false);
@@ -188,14 +232,24 @@ internal sealed partial class SchemaCompiler
         var branches = new List<Located>();
         int i = 0;
         foreach (var s in list.EnumerateArray()) branches.Add(at.Child((i++).ToString(System.Globalization.CultureInfo.InvariantCulture), s));
-        if (exclusive && branches.Count > 1 && !ProvablyDisjoint(branches, rest))
+        // oneOf whose branches may overlap: branch i and the complement of every other branch.
+        bool complementOthers = exclusive && branches.Count > 1 && !ProvablyDisjoint(branches, rest);
+        if (complementOthers && branches.Count > MaxOneOfComplements)
         {
-            Refuse(keyword, part.At, "the branches are not provably disjoint (different types or const/enum discriminators), so 'exactly one' cannot be enforced as a union");
+            Refuse(keyword, part.At, $"more than {MaxOneOfComplements} oneOf branches that are not provably disjoint");
+            complementOthers = false;
         }
         var choices = new List<GrammarExpression>();
         foreach (var b in branches)
         {
             var conj = new List<Part>(rest) { new(b, 0) };
+            if (complementOthers)
+            {
+                foreach (var other in branches)
+                {
+                    if (other.Id != b.Id) conj.Add(new Part(other, Negated));
+                }
+            }
             var v = Value(conj);
             if (v is not null) choices.Add(v);
         }

@@ -37,6 +37,9 @@ internal sealed class SchemaFacts
 
     public List<(string Format, Located At)> Formats { get; } = [];
 
+    /// <summary>Patterns (or format regexes, anchored) the string must not match.</summary>
+    public List<(string Source, Located At, bool IsFormat)> NegatedPatterns { get; } = [];
+
     public NumberBound? Minimum { get; set; }
 
     public NumberBound? Maximum { get; set; }
@@ -64,6 +67,9 @@ internal sealed class SchemaFacts
     public int MaxItems { get; set; } = -1;
 
     public Located? UniqueItems { get; set; }
+
+    /// <summary>Schema objects with <c>contains</c> (and their minContains/maxContains).</summary>
+    public List<Located> Contains { get; } = [];
 
     /// <summary>Schema objects with an <c>unevaluatedProperties</c> other than <c>true</c>.</summary>
     public List<Located> UnevaluatedProperties { get; } = [];
