@@ -23,6 +23,9 @@ internal sealed partial class SchemaCompiler
         public string Key => At.Id + "|" + Skip + (Keyword is null ? "" : "|" + Keyword);
 
         public bool IsNegated => (Skip & Negated) != 0;
+
+        /// <summary>The constraint this part stands for, regardless of what has been distributed already.</summary>
+        public string Identity => At.Id + ((Skip & Negated) != 0 ? "|not" : "") + (Keyword is null ? "" : "|" + Keyword);
     }
 
     /// <summary>oneOf branches that are not provably disjoint are made exclusive by complements, up to this many.</summary>
@@ -122,11 +125,16 @@ internal sealed partial class SchemaCompiler
         unsat = false;
         var result = new List<Part>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        // The same subschema reached again (e.g. an allOf item re-expanded from its owner) is one constraint: the
+        // applicators any copy has already distributed stay distributed.
+        var done = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var p in conj) done[p.Identity] = done.GetValueOrDefault(p.Identity) | p.Skip;
         var stack = new Stack<Part>(conj.Reverse());
         while (stack.Count > 0)
         {
             var part = stack.Pop();
-            if (!seen.Add(part.Key)) continue;
+            if (done.TryGetValue(part.Identity, out int bits)) part = part with { Skip = part.Skip | bits };
+            if (!seen.Add(part.Identity)) continue;
             if (seen.Count > 10_000) throw new UnsupportedSchemaException("allOf", _registry.Display(part.At), "too many subschemas in one conjunction");
             var el = part.At.Element;
             if (part.Keyword is not null)
