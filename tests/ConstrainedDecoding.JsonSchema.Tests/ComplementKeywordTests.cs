@@ -1,0 +1,103 @@
+namespace ConstrainedDecoding.JsonSchema.Tests;
+
+public class ComplementKeywordTests
+{
+    [Fact]
+    public void Not_over_bounds_lengths_and_patterns()
+    {
+        // not (x >= 5) is a number below 5 or any other type.
+        SchemaAssert.Valid("""{"not":{"minimum":5}}""", "4", "4.99", "-10", "\"x\"", "null");
+        SchemaAssert.Invalid("""{"not":{"minimum":5}}""", "5", "5.0", "100");
+        SchemaAssert.Valid("""{"type":"string","not":{"maxLength":2}}""", "\"abc\"");
+        SchemaAssert.Invalid("""{"type":"string","not":{"maxLength":2}}""", "\"ab\"", "\"\"");
+        SchemaAssert.Valid("""{"type":"string","not":{"pattern":"^a"}}""", "\"ba\"", "\"\"");
+        SchemaAssert.Invalid("""{"type":"string","not":{"pattern":"^a"}}""", "\"abc\"", "\"\\u0061\"");
+    }
+
+    [Fact]
+    public void Not_of_a_conjunction_is_a_union_of_complements()
+    {
+        const string s = """{"not":{"type":"integer","minimum":3}}""";
+        SchemaAssert.Valid(s, "2", "2.5", "3.5", "\"a\"", "[]");
+        SchemaAssert.Invalid(s, "3", "4", "100");
+        SchemaAssert.Valid("""{"not":{"not":{"type":"string"}}}""", "\"a\"");
+        SchemaAssert.Invalid("""{"not":{"not":{"type":"string"}}}""", "1");
+        SchemaAssert.Valid("""{"type":"object","not":{"required":["a","b"]}}""", "{\"a\":1}", "{}");
+        SchemaAssert.Invalid("""{"type":"object","not":{"required":["a","b"]}}""", "{\"a\":1,\"b\":2}");
+    }
+
+    [Fact]
+    public void Excluded_numbers_drop_every_spelling()
+    {
+        SchemaAssert.Valid("""{"type":"number","not":{"const":1}}""", "2", "1.5", "0");
+        SchemaAssert.Invalid("""{"type":"number","not":{"const":1}}""", "1", "1.0", "1.00");
+        SchemaAssert.Valid("""{"not":{"type":"integer"},"minimum":1,"maximum":2}""", "1.5");
+        SchemaAssert.Invalid("""{"not":{"type":"integer"},"minimum":1,"maximum":2}""", "1", "2.0", "2.5");
+    }
+
+    [Fact]
+    public void Not_refuses_what_has_no_complement_here()
+    {
+        var e = SchemaAssert.Refused("""{"properties":{"p":{"not":{"uniqueItems":true}}}}""", "not", "/properties/p/not");
+        Assert.Contains("uniqueItems", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void If_then_else_with_a_complement_of_if()
+    {
+        const string s = """{"if":{"minimum":10},"then":{"type":"integer"},"else":{"type":"string"}}""";
+        SchemaAssert.Valid(s, "10", "12", "\"x\"");
+        SchemaAssert.Invalid(s, "5", "10.5");
+        const string t = """{"if":{"type":"string","maxLength":2},"then":{"pattern":"^a"},"else":{"type":"integer"}}""";
+        SchemaAssert.Valid(t, "\"ab\"", "3");
+        SchemaAssert.Invalid(t, "\"ba\"", "\"abc\"", "null");
+    }
+
+    [Fact]
+    public void Unsatisfiable_schemas_throw_their_own_exception()
+    {
+        var e = Assert.Throws<UnsatisfiableSchemaException>(() => JsonSchemaCompiler.Compile("""{"allOf":[{"type":"string"},{"type":"integer"}]}"""));
+        Assert.Equal("false", e.Keyword);
+        Assert.Throws<UnsatisfiableSchemaException>(() => JsonSchemaCompiler.Compile("false"));
+        Assert.Throws<UnsatisfiableSchemaException>(() => JsonSchemaCompiler.Compile("""{"not":{}}"""));
+    }
+}
+
+public class DependencyAndContainsTests
+{
+    [Fact]
+    public void DependentRequired_tracks_presence()
+    {
+        const string s = """{"dependentRequired":{"card":["billing"]}}""";
+        SchemaAssert.Valid(s, "{}", "{\"billing\":1}", "{\"card\":1,\"billing\":2}", "{\"billing\":2,\"card\":1}", "3");
+        SchemaAssert.Invalid(s, "{\"card\":1}", "{\"x\":0,\"card\":1}");
+    }
+
+    [Fact]
+    public void DependentSchemas_apply_when_the_trigger_is_present()
+    {
+        const string s = """{"dependentSchemas":{"a":{"properties":{"b":{"type":"integer"}},"required":["b"]}}}""";
+        SchemaAssert.Valid(s, "{\"b\":\"x\"}", "{\"a\":0,\"b\":1}");
+        SchemaAssert.Invalid(s, "{\"a\":0}", "{\"a\":0,\"b\":\"x\"}");
+        SchemaAssert.Valid("""{"$schema":"http://json-schema.org/draft-07/schema#","dependencies":{"a":["b"]}}""", "{\"a\":1,\"b\":1}");
+        SchemaAssert.Invalid("""{"$schema":"http://json-schema.org/draft-07/schema#","dependencies":{"a":["b"]}}""", "{\"a\":1}");
+    }
+
+    [Fact]
+    public void Contains_counts_matching_items()
+    {
+        SchemaAssert.Valid("""{"contains":{"type":"integer"}}""", "[1]", "[\"a\",2]", "[1,2,3]", "{}");
+        SchemaAssert.Invalid("""{"contains":{"type":"integer"}}""", "[]", "[\"a\"]");
+        const string s = """{"contains":{"const":1},"minContains":2,"maxContains":3}""";
+        SchemaAssert.Valid(s, "[1,1]", "[1,2,1,1]", "[0,1,0,1,0]");
+        SchemaAssert.Invalid(s, "[1]", "[1,1,1,1]", "[2,2]");
+        SchemaAssert.Valid("""{"contains":{"type":"string"},"minContains":0,"maxContains":1}""", "[]", "[1]", "[\"a\",1]");
+        SchemaAssert.Invalid("""{"contains":{"type":"string"},"minContains":0,"maxContains":1}""", "[\"a\",\"b\"]");
+    }
+
+    [Fact]
+    public void Contains_next_to_positional_items_is_refused()
+    {
+        SchemaAssert.Refused("""{"prefixItems":[{"type":"string"}],"contains":{"type":"integer"}}""", "contains", "");
+    }
+}

@@ -1,0 +1,45 @@
+namespace ConstrainedDecoding.JsonSchema.Tests;
+
+public class ObjectKeyTests
+{
+    [Fact]
+    public void Pattern_properties_partition_the_undeclared_keys()
+    {
+        const string s = """{"properties":{"foo":{"type":"array","maxItems":3}},"patternProperties":{"f.o":{"minItems":2},"^x":{"type":"string"}},"additionalProperties":{"type":"integer"}}""";
+        SchemaAssert.Valid(s, "{\"foo\":[1,2]}", "{\"fao\":[1,2,3,4]}", "{\"xy\":\"s\"}", "{\"q\":1}", "{\"xfoo\":\"s\"}");
+        // foo is declared and matches f.o: both apply. xfoo matches both patterns: its value must be a string with
+        // at least 2 items, which no value is... except non-arrays, for which minItems holds.
+        SchemaAssert.Invalid(s, "{\"foo\":[1]}", "{\"foo\":[1,2,3,4]}", "{\"fao\":[1]}", "{\"q\":\"s\"}", "{\"xy\":1}");
+    }
+
+    [Fact]
+    public void Property_names_next_to_additional_properties()
+    {
+        const string s = """{"properties":{"id":{}},"propertyNames":{"maxLength":3,"pattern":"^[a-z]+$"}}""";
+        SchemaAssert.Valid(s, "{\"id\":1,\"abc\":2}", "{}");
+        SchemaAssert.Invalid(s, "{\"abcd\":1}", "{\"A\":1}", "{\"\":1}");
+        SchemaAssert.Invalid("""{"properties":{"long":{}},"propertyNames":{"maxLength":3}}""", "{\"long\":1}");
+    }
+
+    [Fact]
+    public void Unevaluated_properties_see_adjacent_and_in_place_annotations()
+    {
+        const string s = """{"properties":{"a":{}},"allOf":[{"properties":{"b":{}}}],"anyOf":[{"patternProperties":{"^x":{}}},{"required":["c"]}],"unevaluatedProperties":false}""";
+        SchemaAssert.Valid(s, "{\"a\":1,\"b\":2}", "{\"x1\":0}", "{}");
+        SchemaAssert.Invalid(s, "{\"a\":1,\"z\":2}", "{\"c\":1}");
+        // Cousins do not see each other.
+        SchemaAssert.Invalid("""{"allOf":[{"properties":{"foo":true}},{"unevaluatedProperties":false}]}""", "{\"foo\":1}");
+        // Annotations inside `not` are dropped.
+        SchemaAssert.Invalid("""{"not":{"not":{"properties":{"bar":{}}}},"unevaluatedProperties":false}""", "{\"bar\":1}");
+    }
+
+    [Fact]
+    public void Unevaluated_items_after_the_evaluated_positions()
+    {
+        const string s = """{"prefixItems":[{"type":"string"}],"allOf":[{"prefixItems":[true,{"type":"number"}]}],"unevaluatedItems":false}""";
+        SchemaAssert.Valid(s, "[\"a\"]", "[\"a\",1]", "[]");
+        SchemaAssert.Invalid(s, "[\"a\",1,null]", "[1]");
+        SchemaAssert.Valid("""{"items":{"type":"number"},"unevaluatedItems":{"type":"string"}}""", "[1,2]");
+        SchemaAssert.Refused("""{"contains":{"type":"string"},"unevaluatedItems":false}""", "unevaluatedItems", "");
+    }
+}
