@@ -101,3 +101,26 @@ public class DependencyAndContainsTests
         SchemaAssert.Refused("""{"prefixItems":[{"type":"string"}],"contains":{"type":"integer"}}""", "contains", "");
     }
 }
+
+public class CountingKeywordTests
+{
+    [Fact]
+    public void MultipleOf_on_integers_and_decimals()
+    {
+        SchemaAssert.Valid("""{"type":"integer","multipleOf":3}""", "0", "3", "-9", "123456", "12.0");
+        SchemaAssert.Invalid("""{"type":"integer","multipleOf":3}""", "1", "10", "-4", "12.5");
+        SchemaAssert.Valid("""{"type":"number","multipleOf":0.25,"maximum":2}""", "0.25", "1.5", "2", "-0.75", "1.50");
+        SchemaAssert.Invalid("""{"type":"number","multipleOf":0.25,"maximum":2}""", "0.1", "1.255", "2.25", "1.05");
+        SchemaAssert.Refused("""{"properties":{"n":{"multipleOf":123456789}}}""", "multipleOf", "/properties/n");
+    }
+
+    [Fact]
+    public void Property_counts_are_tracked()
+    {
+        SchemaAssert.Valid("""{"maxProperties":2}""", "{}", "{\"a\":1,\"b\":2}", "[1,2,3]");
+        SchemaAssert.Invalid("""{"maxProperties":2}""", "{\"a\":1,\"b\":2,\"c\":3}");
+        const string s = """{"properties":{"a":{},"b":{}},"minProperties":2,"maxProperties":3}""";
+        SchemaAssert.Valid(s, "{\"b\":1,\"a\":2}", "{\"a\":1,\"x\":2}", "{\"x\":1,\"y\":2,\"a\":3}");
+        SchemaAssert.Invalid(s, "{\"a\":1}", "{}", "{\"a\":1,\"b\":2,\"x\":3,\"y\":4}");
+    }
+}

@@ -11,6 +11,9 @@ internal sealed partial class SchemaCompiler
     /// <summary>Objects with at most this many declared properties accept them in any order (subset states); larger ones use schema order.</summary>
     internal const int MaxAnyOrderProperties = 4;
 
+    /// <summary>minProperties/maxProperties up to this many are tracked by counting states.</summary>
+    internal const int MaxCountedProperties = 64;
+
     private sealed record Member(string Name, GrammarExpression Key, GrammarExpression Value, bool Required);
 
     private GrammarExpression? ObjectValue(SchemaFacts facts, Located at)
@@ -50,78 +53,98 @@ internal sealed partial class SchemaCompiler
 
         int requiredCount = members.Count(m => m.Required);
         int minProps = facts.MinProperties, maxProps = facts.MaxProperties;
-        bool nonEmpty = false;
-        if (minProps > requiredCount)
+        if (maxProps >= 0 && maxProps < requiredCount) return null;
+        // Bounds that cannot bind are dropped; the others are tracked by counting states.
+        if (minProps <= requiredCount) minProps = 0;
+        if (maxProps >= 0 && extra is null && maxProps >= members.Count) maxProps = -1;
+        int cap = maxProps >= 0 ? maxProps : minProps;
+        if (cap > MaxCountedProperties)
         {
-            if (minProps == 1) nonEmpty = true;
-            else Refuse("minProperties", at, "minProperties above the number of required properties (and above 1) is not supported");
+            Refuse(maxProps >= 0 ? "maxProperties" : "minProperties", at, $"property count bounds above {MaxCountedProperties} are not supported");
+            (minProps, maxProps, cap) = (0, -1, 0);
         }
-        if (maxProps >= 0)
-        {
-            if (maxProps < requiredCount) return null;
-            if (extra is not null || members.Count > maxProps) Refuse("maxProperties", at, "maxProperties is supported only when it cannot be exceeded");
-        }
+        var counts = new PropertyCount(minProps, maxProps, cap);
         return members.Count <= MaxAnyOrderProperties && members.Count > 1
-            ? AnyOrderObject(members, extra, nonEmpty)
-            : OrderedObject(members, extra, nonEmpty);
+            ? AnyOrderObject(members, extra, counts)
+            : OrderedObject(members, extra, counts);
     }
 
-    private string NewRuleName(string hint) => hint + (_ruleCount++).ToString(CultureInfo.InvariantCulture);
-
-    // Members in schema order: F_i (nothing emitted yet) and R_i (something emitted), extras anywhere.
-    private GrammarExpression OrderedObject(List<Member> members, GrammarExpression? extra, bool nonEmpty)
+    /// <summary>Property counting: the count so far is tracked up to <see cref="Cap"/> (the maximum, else the minimum).</summary>
+    private readonly record struct PropertyCount(int Min, int Max, int Cap)
     {
-        int n = members.Count;
-        var first = new string[n + 1];
-        var rest = new string[n + 1];
+        public bool CanAdd(int c) => Max < 0 || c + 1 <= Max;
+
+        public int Next(int c) => Math.Min(c + 1, Cap);
+
+        public bool CanClose(int c) => c >= Min;
+    }
+
+    // Members in schema order: F[i,c] (nothing emitted yet) and R[i,c] (something emitted), extras anywhere.
+    private GrammarExpression OrderedObject(List<Member> members, GrammarExpression? extra, PropertyCount counts)
+    {
+        int n = members.Count, k = counts.Cap;
+        var first = new string[n + 1, k + 1];
+        var rest = new string[n + 1, k + 1];
         for (int i = 0; i <= n; i++)
         {
-            first[i] = NewRuleName("of");
-            rest[i] = NewRuleName("or");
+            for (int c = 0; c <= k; c++)
+            {
+                first[i, c] = NewRuleName("of");
+                rest[i, c] = NewRuleName("or");
+            }
         }
         var close = _tokens.CloseBrace;
         for (int i = 0; i <= n; i++)
         {
-            var f = new List<GrammarExpression>();
-            var r = new List<GrammarExpression>();
-            if (i < n)
+            for (int c = 0; c <= k; c++)
             {
-                var m = members[i];
-                f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(rest[i + 1])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(rest[i + 1])]));
-                if (!m.Required)
+                var f = new List<GrammarExpression>();
+                var r = new List<GrammarExpression>();
+                if (i < n)
                 {
-                    f.Add(Ref(first[i + 1]));
-                    r.Add(Ref(rest[i + 1]));
+                    var m = members[i];
+                    if (counts.CanAdd(c))
+                    {
+                        f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(rest[i + 1, counts.Next(c)])]));
+                        r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(rest[i + 1, counts.Next(c)])]));
+                    }
+                    if (!m.Required)
+                    {
+                        f.Add(Ref(first[i + 1, c]));
+                        r.Add(Ref(rest[i + 1, c]));
+                    }
                 }
+                else if (counts.CanClose(c))
+                {
+                    f.Add(close);
+                    r.Add(close);
+                }
+                if (extra is not null && counts.CanAdd(c))
+                {
+                    f.Add(GrammarExpression.Sequence([extra, Ref(rest[i, counts.Next(c)])]));
+                    r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(rest[i, counts.Next(c)])]));
+                }
+                _builder.DefineRule(first[i, c], Choice(f), default);
+                _builder.DefineRule(rest[i, c], Choice(r), default);
             }
-            else
-            {
-                if (!nonEmpty) f.Add(close);
-                r.Add(close);
-            }
-            if (extra is not null)
-            {
-                f.Add(GrammarExpression.Sequence([extra, Ref(rest[i])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(rest[i])]));
-            }
-            _builder.DefineRule(first[i], GrammarExpression.Choice(f), default);
-            _builder.DefineRule(rest[i], GrammarExpression.Choice(r), default);
         }
-        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(first[0])]);
+        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(first[0, 0])]);
     }
 
     // Small objects: any order, tracked by the set of members already written (exact for required and duplicates).
-    private GrammarExpression AnyOrderObject(List<Member> members, GrammarExpression? extra, bool nonEmpty)
+    private GrammarExpression AnyOrderObject(List<Member> members, GrammarExpression? extra, PropertyCount counts)
     {
-        int n = members.Count;
+        int n = members.Count, k = counts.Cap;
         int full = (1 << n) - 1;
-        var firstNames = new string[full + 1];
-        var restNames = new string[full + 1];
+        var firstNames = new string[full + 1, k + 1];
+        var restNames = new string[full + 1, k + 1];
         for (int s = 0; s <= full; s++)
         {
-            firstNames[s] = NewRuleName("af");
-            restNames[s] = NewRuleName("ar");
+            for (int c = 0; c <= k; c++)
+            {
+                firstNames[s, c] = NewRuleName("af");
+                restNames[s, c] = NewRuleName("ar");
+            }
         }
         int requiredMask = 0;
         for (int i = 0; i < n; i++)
@@ -130,30 +153,41 @@ internal sealed partial class SchemaCompiler
         }
         for (int s = 0; s <= full; s++)
         {
-            var f = new List<GrammarExpression>();
-            var r = new List<GrammarExpression>();
-            for (int i = 0; i < n; i++)
+            for (int c = 0; c <= k; c++)
             {
-                if ((s & (1 << i)) != 0) continue;
-                var m = members[i];
-                f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(restNames[s | (1 << i)])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(restNames[s | (1 << i)])]));
+                var f = new List<GrammarExpression>();
+                var r = new List<GrammarExpression>();
+                if (counts.CanAdd(c))
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        if ((s & (1 << i)) != 0) continue;
+                        var m = members[i];
+                        f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(restNames[s | (1 << i), counts.Next(c)])]));
+                        r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(restNames[s | (1 << i), counts.Next(c)])]));
+                    }
+                }
+                if ((s & requiredMask) == requiredMask && counts.CanClose(c))
+                {
+                    f.Add(_tokens.CloseBrace);
+                    r.Add(_tokens.CloseBrace);
+                }
+                if (extra is not null && counts.CanAdd(c))
+                {
+                    f.Add(GrammarExpression.Sequence([extra, Ref(restNames[s, counts.Next(c)])]));
+                    r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(restNames[s, counts.Next(c)])]));
+                }
+                _builder.DefineRule(firstNames[s, c], Choice(f), default);
+                _builder.DefineRule(restNames[s, c], Choice(r), default);
             }
-            if ((s & requiredMask) == requiredMask)
-            {
-                if (!(nonEmpty && s == 0)) f.Add(_tokens.CloseBrace);
-                r.Add(_tokens.CloseBrace);
-            }
-            if (extra is not null)
-            {
-                f.Add(GrammarExpression.Sequence([extra, Ref(restNames[s])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(restNames[s])]));
-            }
-            _builder.DefineRule(firstNames[s], f.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(f), default);
-            _builder.DefineRule(restNames[s], r.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(r), default);
         }
-        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstNames[0])]);
+        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstNames[0, 0])]);
     }
+
+    private static GrammarExpression Choice(List<GrammarExpression> items) =>
+        items.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(items);
+
+    private string NewRuleName(string hint) => hint + (_ruleCount++).ToString(CultureInfo.InvariantCulture);
 
     private static GrammarExpression Ref(string name) => GrammarExpression.RuleReference(name, default);
 }

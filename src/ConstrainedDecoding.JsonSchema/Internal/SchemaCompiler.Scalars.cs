@@ -195,6 +195,7 @@ internal sealed partial class SchemaCompiler
     private RegexNode? NumberPattern(SchemaFacts facts, JsonTypes types, Located at)
     {
         var number = NumberPatternCore(facts, types, at);
+        if (number is not null && facts.MultipleOf.Count > 0) number = MultipleOfPattern(facts, types, number);
         var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.Number).ToList();
         if (number is null || excluded.Count == 0) return number;
         if (excluded.Any(e => !JsonDecimal.TryParse(e.GetRawText(), out _)))
@@ -214,15 +215,38 @@ internal sealed partial class SchemaCompiler
         }
     }
 
-    private RegexNode? NumberPatternCore(SchemaFacts facts, JsonTypes types, Located at)
+    // multipleOf: intersected with the plain spellings of the multiples (a divisibility automaton; exponent forms are
+    // dropped, a sound subset). Integer divisors of integer-only numbers keep every integer spelling.
+    private RegexNode? MultipleOfPattern(SchemaFacts facts, JsonTypes types, RegexNode number)
     {
         bool integerOnly = (types & JsonTypes.NonInteger) == 0;
         foreach (var (d, dat) in facts.MultipleOf)
         {
             if (d.Sign <= 0) throw Malformed("multipleOf", dat, "a number greater than 0");
-            bool trivial = integerOnly && d.IsInteger && d.CompareTo(JsonDecimal.FromInteger(1)) == 0;
-            if (!trivial) Refuse("multipleOf", dat, "multipleOf other than 1 on integers is not supported yet");
+            if (integerOnly && d.IsInteger && d.CompareTo(JsonDecimal.FromInteger(1)) == 0) continue;
+            var multiples = NumberRegex.MultipleOf(d);
+            if (multiples is null)
+            {
+                Refuse("multipleOf", dat, $"multipleOf {d} needs too many remainder states (at most {NumberRegex.MaxMultipleOfStates})");
+                continue;
+            }
+            try
+            {
+                number = RegexAlgebra.Intersect(number, multiples);
+            }
+            catch (GrammarLimitException e)
+            {
+                Refuse("multipleOf", dat, "multipleOf next to these bounds is too large to combine: " + e.Message);
+                continue;
+            }
+            if (RegexAlgebra.IsEmpty(number)) return null;
         }
+        return number;
+    }
+
+    private RegexNode? NumberPatternCore(SchemaFacts facts, JsonTypes types, Located at)
+    {
+        bool integerOnly = (types & JsonTypes.NonInteger) == 0;
         var lo = facts.Minimum;
         var hi = facts.Maximum;
         if (integerOnly)

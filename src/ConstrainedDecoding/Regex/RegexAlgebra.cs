@@ -50,6 +50,44 @@ public static class RegexAlgebra
         return s != LazyDfa.Dead && dfa.IsAccepting(s);
     }
 
+    /// <summary>
+    /// A regex node for a deterministic automaton given by its transitions: state 0 starts, <paramref name="accepting"/>
+    /// marks the final states, and <paramref name="edges"/> lists each state's (disjoint) byte sets and targets.
+    /// States that cannot reach a final state are trimmed; the result is <see cref="RegexNode.Nothing"/> when none is left.
+    /// </summary>
+    /// <param name="key">A canonical description of the language (used as the node's cache key): equal keys must mean equal languages.</param>
+    /// <param name="accepting">Whether each state accepts.</param>
+    /// <param name="edges">Each state's transitions; byte sets of one state must be disjoint.</param>
+    /// <exception cref="ArgumentException">The transitions are malformed (a target out of range, overlapping byte sets, sizes differ).</exception>
+    /// <exception cref="GrammarLimitException">More than <see cref="Limits.MaxProductStates"/> states.</exception>
+    public static RegexNode FromAutomaton(string key, IReadOnlyList<bool> accepting, IReadOnlyList<IReadOnlyList<(ByteSet Bytes, int Target)>> edges)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(accepting);
+        ArgumentNullException.ThrowIfNull(edges);
+        int n = accepting.Count;
+        if (n == 0 || edges.Count != n) throw new ArgumentException("expected one edge list per state and at least one state", nameof(edges));
+        if (n > Limits.MaxProductStates)
+        {
+            throw new GrammarLimitException(nameof(Limits.MaxProductStates), Limits.MaxProductStates, "Automaton states");
+        }
+        var lists = new List<List<(ByteSet, int)>>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var seen = ByteSet.Empty;
+            var list = new List<(ByteSet, int)>();
+            foreach (var (bytes, target) in edges[i])
+            {
+                if (target < 0 || target >= n) throw new ArgumentException($"unexpected target {target} of state {i}, expected 0..{n - 1}", nameof(edges));
+                if (!seen.Intersect(bytes).IsEmpty) throw new ArgumentException($"unexpected overlapping byte sets in state {i}, expected disjoint sets", nameof(edges));
+                seen = seen.Union(bytes);
+                if (!bytes.IsEmpty) list.Add((bytes, target));
+            }
+            lists.Add(list);
+        }
+        return Trim("(automaton:" + key + ")", accepting.ToList(), lists);
+    }
+
     private static RegexNode Product(RegexNode a, RegexNode b, bool difference)
     {
         string key = "(" + a.Key + (difference ? "&~" : "&") + b.Key + ")";
