@@ -74,6 +74,9 @@ internal sealed class LazyDfa
         }
     }
 
+    /// <summary>The byte class of each byte: bytes of one class step every state alike.</summary>
+    public ReadOnlySpan<byte> ByteClasses => _classOf;
+
     /// <summary>Number of states built so far.</summary>
     public int StateCount => Volatile.Read(ref _count);
 

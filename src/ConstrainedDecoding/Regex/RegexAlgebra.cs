@@ -116,20 +116,38 @@ public static class RegexAlgebra
             return id;
         }
         Intern(LazyDfa.Initial, LazyDfa.Initial);
+        // Bytes in the same class of both automata behave alike: step one representative per joint class.
+        var jointIndex = new Dictionary<(byte, byte), int>();
+        var representatives = new List<byte>();
+        var members = new List<ByteSet>();
+        var classA = da.ByteClasses;
+        var classB = db.ByteClasses;
+        for (int c = 0; c < 256; c++)
+        {
+            var k = (classA[c], classB[c]);
+            if (!jointIndex.TryGetValue(k, out int j))
+            {
+                j = representatives.Count;
+                jointIndex[k] = j;
+                representatives.Add((byte)c);
+                members.Add(ByteSet.Empty);
+            }
+            members[j] = members[j].With((byte)c);
+        }
         var groups = new Dictionary<int, ByteSet>();
         for (int i = 0; i < pairs.Count; i++)
         {
             var (x, y) = pairs[i];
             groups.Clear();
-            for (int c = 0; c < 256; c++)
+            for (int j = 0; j < representatives.Count; j++)
             {
-                byte bt = (byte)c;
+                byte bt = representatives[j];
                 int nx = da.Step(x, bt);
                 if (nx == LazyDfa.Dead) continue;
                 int ny = y == LazyDfa.Dead ? LazyDfa.Dead : db.Step(y, bt);
                 if (ny == LazyDfa.Dead && !difference) continue;
                 int t = Intern(nx, ny);
-                groups[t] = groups.TryGetValue(t, out var set) ? set.With(bt) : ByteSet.Single(bt);
+                groups[t] = groups.TryGetValue(t, out var set) ? set.Union(members[j]) : members[j];
             }
             foreach (var (t, set) in groups) edges[i].Add((set, t));
         }
