@@ -36,6 +36,22 @@ public class ComplementKeywordTests
     }
 
     [Fact]
+    public void Not_of_properties_needs_a_present_property_with_a_wrong_value()
+    {
+        const string s = """{"type":"object","not":{"properties":{"a":{"type":"string"},"b":{"minimum":3}}}}""";
+        SchemaAssert.Valid(s, "{\"a\":1}", "{\"b\":2,\"a\":\"x\"}");
+        SchemaAssert.Invalid(s, "{}", "{\"a\":\"x\"}", "{\"b\":3}", "{\"c\":1}");
+    }
+
+    [Fact]
+    public void A_failed_if_gives_no_annotations_to_unevaluated_properties()
+    {
+        const string s = """{"if":{"properties":{"foo":{"const":"then"}},"required":["foo"]},"else":{"properties":{"baz":{}},"required":["baz"]},"unevaluatedProperties":false}""";
+        SchemaAssert.Valid(s, "{\"foo\":\"then\"}", "{\"baz\":1}");
+        SchemaAssert.Invalid(s, "{\"foo\":\"else\",\"baz\":1}", "{\"foo\":\"then\",\"x\":1}");
+    }
+
+    [Fact]
     public void Not_refuses_what_has_no_complement_here()
     {
         var e = SchemaAssert.Refused("""{"properties":{"p":{"not":{"uniqueItems":true}}}}""", "not", "/properties/p/not");

@@ -66,6 +66,13 @@ internal sealed partial class SchemaCompiler
             if (name is "exclusiveMinimum" or "exclusiveMaximum" && v.ValueKind is JsonValueKind.True or JsonValueKind.False) continue;
             if (name == "uniqueItems" && v.ValueKind == JsonValueKind.False) continue;
             if (name is "unevaluatedProperties" or "unevaluatedItems" && v.ValueKind == JsonValueKind.True) continue;
+            if (name == "properties")
+            {
+                // Some declared property is present with a value outside its schema.
+                if (v.ValueKind != JsonValueKind.Object) throw Malformed(name, part.At, "an object");
+                foreach (var p in v.EnumerateObject()) alternatives.Add([new Part(part.At, 0, "violates:" + p.Name)]);
+                continue;
+            }
             if (name == "required")
             {
                 if (v.ValueKind != JsonValueKind.Array) throw Malformed(name, part.At, "an array of strings");

@@ -40,11 +40,10 @@ internal sealed partial class SchemaCompiler
         foreach (var part in flat)
         {
             var at = part.At;
-            facts.FlatIds.Add(at.Id);
             if (part.Keyword is { } keyword)
             {
                 if (part.IsNegated) MergeNegated(facts, at, keyword);
-                else MergePresence(facts, keyword);
+                else MergePresence(facts, at, keyword);
                 continue;
             }
             if (part.IsNegated)
@@ -52,6 +51,8 @@ internal sealed partial class SchemaCompiler
                 Refuse("not", at, "a complement is not supported here");
                 continue;
             }
+            // Only subschemas that must validate (not complements) give annotations to unevaluated*.
+            facts.FlatIds.Add(at.Id);
             foreach (var kw in at.Element.EnumerateObject())
             {
                 string name = kw.Name;
@@ -243,15 +244,21 @@ internal sealed partial class SchemaCompiler
         }
     }
 
-    // present:name (an object having the property) or absent:name.
-    private static void MergePresence(SchemaFacts facts, string keyword)
+    // present:name (an object having the property), absent:name, or violates:name (an object having the property with
+    // a value outside the schema of `properties` at `at`).
+    private static void MergePresence(SchemaFacts facts, Located at, string keyword)
     {
         int colon = keyword.IndexOf(':', StringComparison.Ordinal);
         string name = keyword[(colon + 1)..];
-        if (keyword.StartsWith("present:", StringComparison.Ordinal))
+        if (keyword.StartsWith("present:", StringComparison.Ordinal) || keyword.StartsWith("violates:", StringComparison.Ordinal))
         {
             facts.Types &= JsonTypes.Object;
             if (!facts.Required.Contains(name)) facts.Required.Add(name);
+            if (keyword[0] == 'v')
+            {
+                var props = at.Element.GetProperty("properties");
+                facts.PropertyConstraints.Add((name, new Part(at.Child("properties", props).Child(name, props.GetProperty(name)), Negated)));
+            }
         }
         else
         {

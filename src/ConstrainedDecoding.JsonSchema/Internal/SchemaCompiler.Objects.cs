@@ -39,7 +39,7 @@ internal sealed partial class SchemaCompiler
         {
             bool required = facts.Required.Contains(name);
             bool allowed = !facts.Forbidden.Contains(name) && (keyLanguage is null || RegexAlgebra.IsMatch(keyLanguage, JsonStringRegex.EncodeContent(name)));
-            var value = allowed ? Value(MemberConjunction(parts, name)) : null;
+            var value = allowed ? Value([.. MemberConjunction(parts, name), .. facts.PropertyConstraints.Where(c => c.Name == name).Select(c => c.Schema)]) : null;
             if (value is null)
             {
                 if (required) return null;

@@ -51,6 +51,9 @@ internal sealed class SchemaFacts
 
     public List<string> Required { get; } = [];
 
+    /// <summary>More constraints on the values of named properties (complements of <c>properties</c> entries).</summary>
+    public List<(string Name, SchemaCompiler.Part Schema)> PropertyConstraints { get; } = [];
+
     public HashSet<string> Forbidden { get; } = new(StringComparer.Ordinal);
 
     public List<Located> PropertyNames { get; } = [];
