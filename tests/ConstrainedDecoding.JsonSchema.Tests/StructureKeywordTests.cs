@@ -107,7 +107,9 @@ public class ApplicatorKeywordTests
         // Overlapping branches: each branch and the complement of the others.
         SchemaAssert.Valid("""{"oneOf":[{"type":"string"},{"minLength":2}]}""", "\"a\"", "3", "null");
         SchemaAssert.Invalid("""{"oneOf":[{"type":"string"},{"minLength":2}]}""", "\"ab\"");
-        SchemaAssert.Refused("""{"oneOf":[{"type":"object"},{"properties":{"a":{"type":"string"}}}]}""", "not", "/oneOf/1");
+        SchemaAssert.Valid("""{"oneOf":[{"type":"object"},{"properties":{"a":{"type":"string"}}}]}""", "{\"a\":1}", "1");
+        SchemaAssert.Invalid("""{"oneOf":[{"type":"object"},{"properties":{"a":{"type":"string"}}}]}""", "{\"a\":\"s\"}", "{}");
+        SchemaAssert.Refused("""{"oneOf":[{"type":"array"},{"items":{"type":"string"}}]}""", "not", "/oneOf/1");
         SchemaAssert.Valid("""{"anyOf":[{"type":"string"},{"minLength":2}]}""", "\"a\"", "3");
     }
 
