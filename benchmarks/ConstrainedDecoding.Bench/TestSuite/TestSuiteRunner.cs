@@ -17,7 +17,7 @@ namespace ConstrainedDecoding.Bench.TestSuite;
 /// </summary>
 internal static class TestSuiteRunner
 {
-    public const string Usage = "ConstrainedDecoding.Bench testsuite --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>] [--whitespace compact|flexible|any]";
+    public const string Usage = "ConstrainedDecoding.Bench testsuite --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>] [--whitespace compact|flexible|any] [--formats assert|spec]";
 
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
@@ -57,8 +57,16 @@ internal static class TestSuiteRunner
             "any" => JsonWhitespace.Any,
             _ => throw new UsageException($"unknown --whitespace '{ws}', expected compact, flexible or any"),
         } : JsonWhitespace.Flexible;
+        // assert: format asserted everywhere (the compiler's default); spec: an annotation as 2019-09+ say by default,
+        // asserted only for the optional format files (the suite's tests for implementations that assert formats).
+        bool specFormats = values.TryGetValue("formats", out var fm) ? fm switch
+        {
+            "assert" => false,
+            "spec" => true,
+            _ => throw new UsageException($"unknown --formats '{fm}', expected assert or spec"),
+        } : false;
         var vocab = VocabularyFiles.Load(tokenizer);
-        var summary = Evaluate(suite, vocab, whitespace, out var failures);
+        var summary = Evaluate(suite, vocab, whitespace, out var failures, specFormats);
         string json = summary.ToJsonString(s_indented);
         Console.WriteLine(json);
         if (values.TryGetValue("json", out var outPath)) File.WriteAllText(outPath, json);
@@ -69,7 +77,7 @@ internal static class TestSuiteRunner
     }
 
     /// <summary>Runs every case of a suite file and returns the summary object.</summary>
-    public static JsonObject Evaluate(string suitePath, Vocabulary.TokenVocabulary vocab, JsonWhitespace whitespace, out List<string> failures)
+    public static JsonObject Evaluate(string suitePath, Vocabulary.TokenVocabulary vocab, JsonWhitespace whitespace, out List<string> failures, bool specFormats = false)
     {
         var remotes = LoadRemotes(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(suitePath))!, "remotes.jsonl"));
         var tokenizer = new GreedyTokenizer(vocab);
@@ -78,6 +86,12 @@ internal static class TestSuiteRunner
         {
             Whitespace = whitespace,
             RemoteResolver = uri => remotes.TryGetValue(uri.ToString(), out var e) ? e : null,
+        };
+        var annotationOptions = new JsonSchemaOptions
+        {
+            Whitespace = whitespace,
+            RemoteResolver = options.RemoteResolver,
+            AssertFormats = false,
         };
         var total = new Counts();
         var required = new Counts();
@@ -96,12 +110,13 @@ internal static class TestSuiteRunner
             bool isOptional = root.GetProperty("optional").GetBoolean();
             bool valid = root.GetProperty("valid").GetBoolean();
             var schema = root.GetProperty("schema");
-            string schemaText = schema.GetRawText();
+            bool annotate = specFormats && !file.StartsWith("optional/format", StringComparison.Ordinal);
+            string schemaText = (annotate ? "annotate:" : "") + schema.GetRawText();
             if (!cache.TryGetValue(schemaText, out var compiled))
             {
                 try
                 {
-                    compiled = (compiler.Compile(JsonSchemaCompiler.Compile(schema, options).Grammar), null);
+                    compiled = (compiler.Compile(JsonSchemaCompiler.Compile(schema, annotate ? annotationOptions : options).Grammar), null);
                 }
                 catch (UnsatisfiableSchemaException)
                 {
@@ -151,6 +166,7 @@ internal static class TestSuiteRunner
             ["suite"] = Path.GetFullPath(suitePath),
             ["tokenizer"] = vocab.Name,
             ["whitespace"] = whitespace.ToString(),
+            ["formats"] = specFormats ? "spec" : "assert",
         };
         Add(result, total);
         result["required"] = ToJson(required);
