@@ -140,3 +140,17 @@ public class CountingKeywordTests
         SchemaAssert.Invalid(s, "{\"a\":1}", "{}", "{\"a\":1,\"b\":2,\"x\":3,\"y\":4}");
     }
 }
+
+public class EnumFilteringTests
+{
+    [Fact]
+    public void Enum_values_are_checked_against_every_other_keyword()
+    {
+        const string s = """{"enum":[{"a":1},{"a":"x"},{"b":1},[1,1],[1,2]],"properties":{"a":{"type":"integer"}},"uniqueItems":true,"not":{"type":"object","required":["b"]}}""";
+        SchemaAssert.Valid(s, "{\"a\":1}", "[1,2]");
+        SchemaAssert.Invalid(s, "{\"a\":\"x\"}", "{\"b\":1}", "[1,1]");
+        // Applicators and complements next to a const need no distribution: the value is validated.
+        SchemaAssert.Valid("""{"const":{"k":[1,2]},"oneOf":[{"properties":{"k":{"contains":{"const":2}}}},{"properties":{"k":{"maxItems":1}}}]}""", "{\"k\":[1,2]}");
+        Assert.Throws<UnsatisfiableSchemaException>(() => JsonSchemaCompiler.Compile("""{"const":"abc","not":{"pattern":"b"}}"""));
+    }
+}

@@ -20,7 +20,7 @@ internal sealed partial class SchemaCompiler
         var facts = Merge(flat);
         if (facts is null || facts.Types == JsonTypes.None) return null;
         var at = flat.Count > 0 ? flat[0].At : _registry.Root;
-        if (facts.Values is not null) return EmitValues(facts, at);
+        if (facts.Values is not null) return EmitValues(facts.Values, at, flat);
         var choices = new List<GrammarExpression>();
         var types = facts.Types;
         foreach (var ex in facts.ExcludedValues)
@@ -280,14 +280,15 @@ internal sealed partial class SchemaCompiler
     }
 
     // enum / const: the allowed values that pass the other constraints.
-    private GrammarExpression? EmitValues(SchemaFacts facts, Located at)
+    private GrammarExpression? EmitValues(List<JsonElement> values, Located at, List<Part> flat)
     {
         var choices = new List<GrammarExpression>();
         var scalars = new List<RegexNode>();
-        foreach (var v in facts.Values!)
+        var kept = new List<JsonElement>();
+        foreach (var v in values)
         {
-            if (facts.ExcludedValues.Any(e => JsonValues.Equal(e, v))) continue;
-            if (!Admits(facts, v, at)) continue;
+            if (kept.Any(k => JsonValues.Equal(k, v)) || !SatisfiesAll(flat, v)) continue;
+            kept.Add(v);
             if (v.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             {
                 var structured = LiteralValue(v, at, 0);

@@ -203,6 +203,9 @@ internal sealed partial class SchemaCompiler
     // Distributes the first anyOf / oneOf / if, then merges.
     private GrammarExpression? Distribute(List<Part> flat)
     {
+        // A finite set of values (enum/const): every other part, complements and applicators included, is checked on
+        // each value by the validator, with no distribution at all.
+        if (FiniteValues(flat) is { } values) return EmitValues(values, flat[0].At, flat);
         for (int idx = 0; idx < flat.Count; idx++)
         {
             var part = flat[idx];
@@ -228,6 +231,28 @@ internal sealed partial class SchemaCompiler
             }
         }
         return Emit(flat);
+    }
+
+    // The intersection of the enum/const lists of the positive parts; null when none has one.
+    private List<JsonElement>? FiniteValues(List<Part> flat)
+    {
+        List<JsonElement>? values = null;
+        foreach (var part in flat)
+        {
+            if (part.Keyword is not null || part.IsNegated || part.At.Element.ValueKind != JsonValueKind.Object) continue;
+            var el = part.At.Element;
+            if (el.TryGetProperty("enum", out var e))
+            {
+                if (e.ValueKind != JsonValueKind.Array) throw Malformed("enum", part.At, "an array");
+                var list = e.EnumerateArray().ToList();
+                values = values is null ? list : values.Where(a => list.Any(b => JsonValues.Equal(a, b))).ToList();
+            }
+            if (AtLeast(JsonSchemaDraft.Draft6) && el.TryGetProperty("const", out var c))
+            {
+                values = values is null ? [c] : values.Where(a => JsonValues.Equal(a, c)).ToList();
+            }
+        }
+        return values;
     }
 
     private GrammarExpression? Branches(List<Part> flat, int idx, int skipBit, string keyword, JsonElement list, bool exclusive)
