@@ -154,3 +154,23 @@ public class EnumFilteringTests
         Assert.Throws<UnsatisfiableSchemaException>(() => JsonSchemaCompiler.Compile("""{"const":"abc","not":{"pattern":"b"}}"""));
     }
 }
+
+public class DisjointnessAndSubsetTests
+{
+    [Fact]
+    public void OneOf_branches_requiring_what_the_other_forbids_are_disjoint()
+    {
+        // Neither branch has a complement here (items), so this compiles only through the disjointness proof.
+        const string s = """{"type":"object","oneOf":[{"properties":{"x":{"items":{"type":"string"}}},"required":["x"],"additionalProperties":false},{"properties":{"y":{"items":{"type":"integer"}}},"required":["y"],"additionalProperties":false}]}""";
+        SchemaAssert.Valid(s, "{\"x\":[\"a\"]}", "{\"y\":[1]}");
+        SchemaAssert.Invalid(s, "{\"x\":[1]}", "{\"x\":[],\"y\":[]}", "{}");
+    }
+
+    [Fact]
+    public void Huge_maxLength_is_lowered_to_the_bound()
+    {
+        var g = SchemaAssert.Compile("""{"type":"string","maxLength":1000000}""");
+        Assert.True(SchemaAssert.Accepts(g, "\"" + new string('a', 300) + "\""));
+        Assert.False(SchemaAssert.Accepts(g, "\"" + new string('a', 20_001) + "\""));
+    }
+}

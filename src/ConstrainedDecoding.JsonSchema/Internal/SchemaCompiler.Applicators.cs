@@ -59,18 +59,44 @@ internal sealed partial class SchemaCompiler
     private bool ProvablyDisjoint(List<Located> branches, List<Part> context)
     {
         var types = branches.Select(b => PossibleTypes(b, 0)).ToList();
+        var resolved = branches.Select(b => Deref(b)).ToList();
+        // The rest of the conjunction limits the types too (e.g. `type: object` next to the oneOf).
+        var contextTypes = JsonTypes.All;
+        foreach (var p in context)
+        {
+            if (p.Keyword is null && !p.IsNegated) contextTypes &= PossibleTypes(p.At, 0);
+        }
         bool pairwise = true;
         for (int i = 0; i < types.Count && pairwise; i++)
         {
             for (int j = i + 1; j < types.Count; j++)
             {
-                var overlap = types[i] & types[j];
                 // integer vs number overlap is real: an integer is a number.
-                if (overlap != JsonTypes.None) { pairwise = false; break; }
+                var overlap = types[i] & types[j] & contextTypes;
+                if (overlap == JsonTypes.None) continue;
+                // Objects only: one requires a property the other forbids (closed, not declared, no patterns).
+                if (overlap == JsonTypes.Object && resolved[i] is { } a && resolved[j] is { } b && (RequiresForbidden(a, b) || RequiresForbidden(b, a))) continue;
+                pairwise = false;
+                break;
             }
         }
         if (pairwise) return true;
         return DiscriminatedObjects(branches);
+    }
+
+    // Whether `a` requires a property name that `b` cannot have (b closed by additionalProperties: false).
+    private static bool RequiresForbidden(Located a, Located b)
+    {
+        var ea = a.Element;
+        var eb = b.Element;
+        if (ea.ValueKind != JsonValueKind.Object || eb.ValueKind != JsonValueKind.Object) return false;
+        if (!eb.TryGetProperty("additionalProperties", out var ap) || ap.ValueKind != JsonValueKind.False) return false;
+        if (eb.TryGetProperty("patternProperties", out var pp) && pp.ValueKind == JsonValueKind.Object && pp.EnumerateObject().Any()) return false;
+        var declared = eb.TryGetProperty("properties", out var props) && props.ValueKind == JsonValueKind.Object
+            ? props.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+        return ea.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array
+            && r.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.String && !declared.Contains(x.GetString()!));
     }
 
     // Every branch requires one common property whose const/enum values are pairwise disjoint.

@@ -9,7 +9,7 @@ namespace ConstrainedDecoding.JsonSchema.Internal;
 internal sealed partial class SchemaCompiler
 {
     /// <summary>Objects with at most this many declared properties accept them in any order (subset states); larger ones use schema order.</summary>
-    internal const int MaxAnyOrderProperties = 4;
+    internal const int MaxAnyOrderProperties = 8;
 
     /// <summary>minProperties/maxProperties up to this many are tracked by counting states.</summary>
     internal const int MaxCountedProperties = 64;
@@ -136,15 +136,12 @@ internal sealed partial class SchemaCompiler
     {
         int n = members.Count, k = counts.Cap;
         int full = (1 << n) - 1;
-        var firstNames = new string[full + 1, k + 1];
+        // Nothing written yet is only the start state; every other state has written something (comma first).
+        string firstName = NewRuleName("af");
         var restNames = new string[full + 1, k + 1];
         for (int s = 0; s <= full; s++)
         {
-            for (int c = 0; c <= k; c++)
-            {
-                firstNames[s, c] = NewRuleName("af");
-                restNames[s, c] = NewRuleName("ar");
-            }
+            for (int c = 0; c <= k; c++) restNames[s, c] = NewRuleName("ar");
         }
         int requiredMask = 0;
         for (int i = 0; i < n; i++)
@@ -177,11 +174,11 @@ internal sealed partial class SchemaCompiler
                     f.Add(GrammarExpression.Sequence([extra, Ref(restNames[s, counts.Next(c)])]));
                     r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(restNames[s, counts.Next(c)])]));
                 }
-                _builder.DefineRule(firstNames[s, c], Choice(f), default);
+                if (s == 0 && c == 0) _builder.DefineRule(firstName, Choice(f), default);
                 _builder.DefineRule(restNames[s, c], Choice(r), default);
             }
         }
-        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstNames[0, 0])]);
+        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstName)]);
     }
 
     private static GrammarExpression Choice(List<GrammarExpression> items) =>

@@ -64,6 +64,8 @@ internal sealed partial class SchemaCompiler
     {
         int min = facts.MinLength, max = facts.MaxLength;
         if (max >= 0 && min > max) return null;
+        // A maximum above the bound is lowered to it: a sound subset (longer strings are rejected, never accepted).
+        if (max > MaxStringLengthBound && min <= MaxStringLengthBound) max = MaxStringLengthBound;
         if (min > MaxStringLengthBound || max > MaxStringLengthBound)
         {
             Refuse(max > MaxStringLengthBound ? "maxLength" : "minLength", at, $"string length bounds above {MaxStringLengthBound} are not supported");
