@@ -174,3 +174,29 @@ public class DisjointnessAndSubsetTests
         Assert.False(SchemaAssert.Accepts(g, "\"" + new string('a', 20_001) + "\""));
     }
 }
+
+public class DiscriminatedConditionalTests
+{
+    private const string Schema = """
+        {"allOf":[
+          {"if":{"properties":{"kind":{"const":"a"}},"required":["kind"]},"then":{"required":["x"]},"else":{"not":{"required":["x"]}}},
+          {"if":{"properties":{"kind":{"const":"b"}},"required":["kind"]},"then":{"required":["y"]}},
+          {"if":{"properties":{"kind":{"enum":["c","d"]}},"required":["kind"]},"then":{"properties":{"z":{"type":"integer"}}},"else":{"type":["object","string"]}}
+        ]}
+        """;
+
+    [Fact]
+    public void Conditions_on_one_discriminator_combine_linearly()
+    {
+        SchemaAssert.Valid(Schema, "{\"kind\":\"a\",\"x\":1}", "{\"kind\":\"b\",\"y\":1}", "{\"kind\":\"c\",\"z\":1}", "{\"kind\":\"e\"}", "{}", "\"s\"", "[]");
+        SchemaAssert.Invalid(Schema, "{\"kind\":\"a\"}", "{\"kind\":\"b\",\"x\":1}", "{\"kind\":\"d\",\"z\":\"no\"}", "{\"x\":1}", "{\"kind\":\"b\"}");
+    }
+
+    [Fact]
+    public void Without_required_an_absent_discriminator_takes_every_then()
+    {
+        const string s = """{"allOf":[{"if":{"properties":{"k":{"const":1}}},"then":{"required":["a"]}},{"if":{"properties":{"k":{"const":2}}},"then":{"required":["b"]},"else":{"maxProperties":2}}]}""";
+        SchemaAssert.Valid(s, "{\"a\":1,\"b\":2}", "{\"k\":1,\"a\":0}", "{\"k\":3}");
+        SchemaAssert.Invalid(s, "{}", "{\"a\":1}", "{\"k\":1}", "{\"k\":1,\"a\":0,\"z\":0}");
+    }
+}

@@ -168,4 +168,99 @@ internal sealed partial class SchemaCompiler
         if (Value(elseConj) is { } b) choices.Add(b);
         return (true, choices.Count == 0 ? null : GrammarExpression.Choice(choices));
     }
+
+    // Several if/then/else in one conjunction whose conditions test one property against pairwise disjoint constants
+    // (the usual discriminator pattern, e.g. allOf of if {properties: {kind: {const: "a"}}, required: [kind]}): at
+    // most one condition holds, so there are k + 2 alternatives instead of 2^k: condition i (its then, every other
+    // else), the property absent, or present with a value outside every constant.
+    private (GrammarExpression? Expression, bool Unused)? DiscriminatedConditionals(List<Part> flat, int idx)
+    {
+        if (!IsDiscriminatorCondition(flat[idx], out string name, out bool required, out _)) return null;
+        var group = new List<(int Index, List<JsonElement> Values, bool Required)>();
+        for (int i = 0; i < flat.Count; i++)
+        {
+            if (IsDiscriminatorCondition(flat[i], out string n, out bool r, out var values) && n == name) group.Add((i, values, r));
+        }
+        if (group.Count < 2 || group.Any(g => g.Required != required)) return null;
+        for (int i = 0; i < group.Count; i++)
+        {
+            for (int j = i + 1; j < group.Count; j++)
+            {
+                if (group[i].Values.Any(a => group[j].Values.Any(b => JsonValues.Equal(a, b)))) return null;
+            }
+        }
+        var rest = new List<Part>(flat);
+        foreach (var g in group) rest[g.Index] = flat[g.Index] with { Skip = flat[g.Index].Skip | SkipIf };
+        List<Part> Branch(Located at, string branch) =>
+            at.Element.TryGetProperty(branch, out var b) ? [new Part(at.Child(branch, b), 0)] : [];
+        var choices = new List<GrammarExpression>();
+        foreach (var g in group)
+        {
+            // The property present with one of this condition's values: the other conditions fail.
+            var conj = new List<Part>(rest) { new(flat[idx].At, 0, "present:" + name) };
+            foreach (var h in group)
+            {
+                var at = flat[h.Index].At;
+                if (h.Index == g.Index) conj.AddRange([new Part(at.Child("if", at.Element.GetProperty("if")), 0), .. Branch(at, "then")]);
+                else conj.AddRange(Branch(at, "else"));
+            }
+            if (Value(conj) is { } v) choices.Add(v);
+        }
+        // Absent: every condition fails when it requires the property, holds otherwise. Non-objects satisfy every
+        // condition (properties and required hold vacuously): the absent case without `required`, else their own.
+        var absent = new List<Part>(rest) { new(flat[idx].At, 0, "absent:" + name) };
+        if (required) absent.Add(new Part(flat[idx].At, 0, "object:"));
+        foreach (var h in group) absent.AddRange(Branch(flat[h.Index].At, required ? "else" : "then"));
+        if (Value(absent) is { } va) choices.Add(va);
+        if (required)
+        {
+            var nonObject = new List<Part>(rest) { new(flat[idx].At, 0, "nonobject:") };
+            foreach (var h in group) nonObject.AddRange(Branch(flat[h.Index].At, "then"));
+            if (Value(nonObject) is { } vn) choices.Add(vn);
+        }
+        // Present with a value outside every condition's values: every condition fails.
+        var other = new List<Part>(rest);
+        foreach (var h in group)
+        {
+            var cond = flat[h.Index].At.Child("if", flat[h.Index].At.Element.GetProperty("if"));
+            other.Add(new Part(cond, 0, "violates:" + name));
+            other.AddRange(Branch(flat[h.Index].At, "else"));
+        }
+        if (Value(other) is { } vo) choices.Add(vo);
+        return (choices.Count == 0 ? null : GrammarExpression.Choice(choices), false);
+    }
+
+    // if: {properties: {name: {const | enum}}, required: [name]?} and nothing else that asserts.
+    private bool IsDiscriminatorCondition(Part part, out string name, out bool required, out List<JsonElement> values)
+    {
+        name = "";
+        required = false;
+        values = [];
+        if (part.Keyword is not null || part.IsNegated || (part.Skip & SkipIf) != 0) return false;
+        var el = part.At.Element;
+        if (el.ValueKind != JsonValueKind.Object || !el.TryGetProperty("if", out var cond) || cond.ValueKind != JsonValueKind.Object) return false;
+        if (!el.TryGetProperty("then", out _) && !el.TryGetProperty("else", out _)) return false;
+        foreach (var kw in cond.EnumerateObject())
+        {
+            if (kw.Name is "properties" or "required") continue;
+            if (s_annotations.Contains(kw.Name) && kw.Name is not ("$ref" or "allOf" or "anyOf" or "oneOf" or "if" or "then" or "else")) continue;
+            if (!s_handled.Contains(kw.Name)) continue;
+            return false;
+        }
+        if (!cond.TryGetProperty("properties", out var props) || props.ValueKind != JsonValueKind.Object) return false;
+        var list = props.EnumerateObject().ToList();
+        if (list.Count != 1 || list[0].Value.ValueKind != JsonValueKind.Object) return false;
+        name = list[0].Name;
+        var ps = list[0].Value;
+        if (ps.EnumerateObject().Any(p => p.Name is not ("const" or "enum") && !s_annotations.Contains(p.Name) && s_handled.Contains(p.Name))) return false;
+        if (ps.TryGetProperty("const", out var c) && AtLeast(JsonSchemaDraft.Draft6)) values = [c];
+        else if (ps.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array) values = e.EnumerateArray().ToList();
+        else return false;
+        if (cond.TryGetProperty("required", out var r))
+        {
+            if (r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != 1 || r[0].GetString() != name) return false;
+            required = true;
+        }
+        return true;
+    }
 }

@@ -244,13 +244,21 @@ internal sealed partial class SchemaCompiler
         }
     }
 
-    // present:name (an object having the property), absent:name, or violates:name (an object having the property with
-    // a value outside the schema of `properties` at `at`).
+    // present:name (an object having the property), absent:name, violates:name (an object having the property with
+    // a value outside the schema of `properties` at `at`), object: and nonobject: (the instance type).
     private static void MergePresence(SchemaFacts facts, Located at, string keyword)
     {
         int colon = keyword.IndexOf(':', StringComparison.Ordinal);
         string name = keyword[(colon + 1)..];
-        if (keyword.StartsWith("present:", StringComparison.Ordinal) || keyword.StartsWith("violates:", StringComparison.Ordinal))
+        if (keyword == "object:")
+        {
+            facts.Types &= JsonTypes.Object;
+        }
+        else if (keyword == "nonobject:")
+        {
+            facts.Types &= ~JsonTypes.Object;
+        }
+        else if (keyword.StartsWith("present:", StringComparison.Ordinal) || keyword.StartsWith("violates:", StringComparison.Ordinal))
         {
             facts.Types &= JsonTypes.Object;
             if (!facts.Required.Contains(name)) facts.Required.Add(name);

@@ -24,6 +24,9 @@ internal sealed partial class SchemaCompiler
 
     private readonly Dictionary<string, RegexNode> _keyPatterns = new(StringComparer.Ordinal);
 
+    private static readonly System.Text.RegularExpressions.Regex s_literalPattern = new(
+        @"^\^([A-Za-z0-9_\-]+)\$$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
     private List<ObjectPart> ObjectParts(SchemaFacts facts)
     {
         var parts = new List<ObjectPart>();
@@ -88,6 +91,22 @@ internal sealed partial class SchemaCompiler
     private GrammarExpression? ExtraProperties(List<ObjectPart> parts, List<string> excluded, RegexNode? keyLanguage, Located at)
     {
         var sources = parts.SelectMany(p => p.Patterns.Select(x => x.Source)).Distinct(StringComparer.Ordinal).ToList();
+        // Patterns matching one literal name (^name$) are that name: its key is a literal, its value what the parts
+        // say about the name (as for a declared one), and it leaves the other regions.
+        var choices = new List<GrammarExpression>();
+        var literalNames = new List<string>();
+        foreach (var source in sources)
+        {
+            var m = s_literalPattern.Match(source);
+            if (!m.Success) continue;
+            string name = m.Groups[1].Value;
+            if (excluded.Contains(name) || literalNames.Contains(name)) continue;
+            literalNames.Add(name);
+            if (keyLanguage is not null && !RegexAlgebra.IsMatch(keyLanguage, JsonStringRegex.EncodeContent(name))) continue;
+            if (Value(MemberConjunction(parts, name)) is { } lv) choices.Add(GrammarExpression.Sequence([_tokens.Key(JsonStringRegex.Literal(name), name), lv]));
+        }
+        sources.RemoveAll(x => s_literalPattern.IsMatch(x));
+        excluded = [.. excluded, .. literalNames];
         if (sources.Count > MaxPropertyPatterns)
         {
             Refuse("patternProperties", at, $"more than {MaxPropertyPatterns} distinct property patterns on one object");
@@ -119,7 +138,6 @@ internal sealed partial class SchemaCompiler
             Refuse("patternProperties", at, "the property key languages are too large to combine: " + e.Message);
             return null;
         }
-        var choices = new List<GrammarExpression>();
         foreach (var (keys, matched) in regions)
         {
             var conj = new List<Part>();

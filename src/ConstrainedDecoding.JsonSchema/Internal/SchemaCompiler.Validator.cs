@@ -31,6 +31,8 @@ internal sealed partial class SchemaCompiler
         return keyword[..colon] switch
         {
             "absent" => !has,
+            "object" => v.ValueKind == JsonValueKind.Object,
+            "nonobject" => v.ValueKind != JsonValueKind.Object,
             "present" => has,
             "violates" => has && !SatisfiesKeyword(part.At, "properties", part.At.Element.GetProperty("properties"), ObjectWith(name, v), 0),
             _ => throw new InvalidOperationException("unknown part keyword " + keyword),

@@ -31,6 +31,9 @@ internal sealed partial class SchemaCompiler
     /// <summary>oneOf branches that are not provably disjoint are made exclusive by complements, up to this many.</summary>
     internal const int MaxOneOfComplements = 8;
 
+    /// <summary>Distinct conjunctions (memoized rules) per schema: distributions that multiply beyond it are refused.</summary>
+    internal const int MaxConjunctions = 20_000;
+
     internal const int SkipAnyOf = 1;
     internal const int SkipOneOf = 2;
     internal const int SkipIf = 4;
@@ -101,7 +104,7 @@ internal sealed partial class SchemaCompiler
         {
             return existing.Length == 0 ? null : GrammarExpression.RuleReference(existing, default);
         }
-        if (_ruleCount > Limits.MaxRules / 10)
+        if (_ruleCount > Limits.MaxRules / 10 || _rules.Count > MaxConjunctions)
         {
             throw new UnsupportedSchemaException("$ref", _registry.Display(conj[0].At), "the schema expands into too many distinct subschema combinations");
         }
@@ -226,6 +229,7 @@ internal sealed partial class SchemaCompiler
             }
             if ((part.Skip & SkipIf) == 0 && AtLeast(JsonSchemaDraft.Draft7) && el.TryGetProperty("if", out _))
             {
+                if (DiscriminatedConditionals(flat, idx) is { } grouped) return grouped.Expression;
                 var ifResult = Conditional(flat, idx);
                 if (ifResult.Handled) return ifResult.Expression;
             }

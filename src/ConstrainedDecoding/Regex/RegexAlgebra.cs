@@ -11,6 +11,9 @@ namespace ConstrainedDecoding.Regex;
 /// </summary>
 public static class RegexAlgebra
 {
+    // Lazy DFAs of the nodes operated on (membership tests and products reuse them while the node lives).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RegexNode, LazyDfa> s_dfas = [];
+
     /// <summary>Strings matched by both <paramref name="a"/> and <paramref name="b"/>.</summary>
     /// <exception cref="GrammarLimitException">The product automaton exceeds <see cref="Limits.MaxProductStates"/>.</exception>
     public static RegexNode Intersect(RegexNode a, RegexNode b)
@@ -37,7 +40,7 @@ public static class RegexAlgebra
         ArgumentNullException.ThrowIfNull(node);
         if (node.IsNullable) return false;
         if (node is AutomatonRegex) return false; // trimmed: every state reaches acceptance
-        return new LazyDfa(node).IsEmptyLanguage;
+        return s_dfas.GetValue(node, n => new LazyDfa(n)).IsEmptyLanguage;
     }
 
     /// <summary>Whether <paramref name="node"/> matches exactly <paramref name="input"/>.</summary>
@@ -45,7 +48,7 @@ public static class RegexAlgebra
     {
         ArgumentNullException.ThrowIfNull(node);
         if (input.IsEmpty) return node.IsNullable;
-        var dfa = new LazyDfa(node);
+        var dfa = s_dfas.GetValue(node, n => new LazyDfa(n));
         int s = dfa.Run(LazyDfa.Initial, input);
         return s != LazyDfa.Dead && dfa.IsAccepting(s);
     }
@@ -93,8 +96,8 @@ public static class RegexAlgebra
         string key = "(" + a.Key + (difference ? "&~" : "&") + b.Key + ")";
         if (IsEmpty(a)) return RegexNode.Nothing;
         if (IsEmpty(b)) return difference ? a : RegexNode.Nothing;
-        var da = new LazyDfa(a);
-        var db = new LazyDfa(b);
+        var da = s_dfas.GetValue(a, n => new LazyDfa(n));
+        var db = s_dfas.GetValue(b, n => new LazyDfa(n));
         var index = new Dictionary<(int, int), int>();
         var pairs = new List<(int A, int B)>();
         var edges = new List<List<(ByteSet, int)>>();
