@@ -193,6 +193,22 @@ public class DiscriminatedConditionalTests
     }
 
     [Fact]
+    public void Conditions_with_type_object_fail_on_non_objects()
+    {
+        const string s = """{"allOf":[{"if":{"type":"object","properties":{"k":{"const":1}},"required":["k"]},"then":{"required":["a"]},"else":{"not":{"type":"null"}}},{"if":{"type":"object","properties":{"k":{"const":2}},"required":["k"]},"then":{"required":["b"]}}]}""";
+        SchemaAssert.Valid(s, "{\"k\":1,\"a\":0}", "{\"k\":2,\"b\":0}", "{}", "3");
+        SchemaAssert.Invalid(s, "null", "{\"k\":1}", "{\"k\":2,\"a\":0}");
+    }
+
+    [Fact]
+    public void Overlapping_oneOf_with_too_many_complement_alternatives_is_refused_early()
+    {
+        var branches = string.Join(",", Enumerable.Range(0, 6).Select(i => "{\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"string\"},\"c\":{\"minimum\":" + i + "}}}"));
+        var e = SchemaAssert.Refused("{\"oneOf\":[" + branches + "]}", "oneOf", "");
+        Assert.Contains("alternatives", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_required_an_absent_discriminator_takes_every_then()
     {
         const string s = """{"allOf":[{"if":{"properties":{"k":{"const":1}}},"then":{"required":["a"]}},{"if":{"properties":{"k":{"const":2}}},"then":{"required":["b"]},"else":{"maxProperties":2}}]}""";

@@ -175,13 +175,13 @@ internal sealed partial class SchemaCompiler
     // else), the property absent, or present with a value outside every constant.
     private (GrammarExpression? Expression, bool Unused)? DiscriminatedConditionals(List<Part> flat, int idx)
     {
-        if (!IsDiscriminatorCondition(flat[idx], out string name, out bool required, out _)) return null;
-        var group = new List<(int Index, List<JsonElement> Values, bool Required)>();
+        if (!IsDiscriminatorCondition(flat[idx], out string name, out bool required, out bool typeObject, out _)) return null;
+        var group = new List<(int Index, List<JsonElement> Values, bool Required, bool TypeObject)>();
         for (int i = 0; i < flat.Count; i++)
         {
-            if (IsDiscriminatorCondition(flat[i], out string n, out bool r, out var values) && n == name) group.Add((i, values, r));
+            if (IsDiscriminatorCondition(flat[i], out string n, out bool r, out bool t, out var values) && n == name) group.Add((i, values, r, t));
         }
-        if (group.Count < 2 || group.Any(g => g.Required != required)) return null;
+        if (group.Count < 2 || group.Any(g => g.Required != required || g.TypeObject != typeObject)) return null;
         for (int i = 0; i < group.Count; i++)
         {
             for (int j = i + 1; j < group.Count; j++)
@@ -206,16 +206,17 @@ internal sealed partial class SchemaCompiler
             }
             if (Value(conj) is { } v) choices.Add(v);
         }
-        // Absent: every condition fails when it requires the property, holds otherwise. Non-objects satisfy every
-        // condition (properties and required hold vacuously): the absent case without `required`, else their own.
+        // Absent: every condition fails when it requires the property, holds otherwise. Non-objects fail every
+        // condition with `type: object`, else satisfy it (properties and required hold vacuously).
+        string forAbsent = required ? "else" : "then", forNonObjects = typeObject ? "else" : "then";
         var absent = new List<Part>(rest) { new(flat[idx].At, 0, "absent:" + name) };
-        if (required) absent.Add(new Part(flat[idx].At, 0, "object:"));
-        foreach (var h in group) absent.AddRange(Branch(flat[h.Index].At, required ? "else" : "then"));
+        if (forAbsent != forNonObjects) absent.Add(new Part(flat[idx].At, 0, "object:"));
+        foreach (var h in group) absent.AddRange(Branch(flat[h.Index].At, forAbsent));
         if (Value(absent) is { } va) choices.Add(va);
-        if (required)
+        if (forAbsent != forNonObjects)
         {
             var nonObject = new List<Part>(rest) { new(flat[idx].At, 0, "nonobject:") };
-            foreach (var h in group) nonObject.AddRange(Branch(flat[h.Index].At, "then"));
+            foreach (var h in group) nonObject.AddRange(Branch(flat[h.Index].At, forNonObjects));
             if (Value(nonObject) is { } vn) choices.Add(vn);
         }
         // Present with a value outside every condition's values: every condition fails.
@@ -230,11 +231,12 @@ internal sealed partial class SchemaCompiler
         return (choices.Count == 0 ? null : GrammarExpression.Choice(choices), false);
     }
 
-    // if: {properties: {name: {const | enum}}, required: [name]?} and nothing else that asserts.
-    private bool IsDiscriminatorCondition(Part part, out string name, out bool required, out List<JsonElement> values)
+    // if: {properties: {name: {const | enum}}, required: [name]?, type: object?} and nothing else that asserts.
+    private bool IsDiscriminatorCondition(Part part, out string name, out bool required, out bool typeObject, out List<JsonElement> values)
     {
         name = "";
         required = false;
+        typeObject = false;
         values = [];
         if (part.Keyword is not null || part.IsNegated || (part.Skip & SkipIf) != 0) return false;
         var el = part.At.Element;
@@ -243,6 +245,11 @@ internal sealed partial class SchemaCompiler
         foreach (var kw in cond.EnumerateObject())
         {
             if (kw.Name is "properties" or "required") continue;
+            if (kw.Name == "type" && kw.Value.ValueKind == JsonValueKind.String && kw.Value.GetString() == "object")
+            {
+                typeObject = true;
+                continue;
+            }
             if (s_annotations.Contains(kw.Name) && kw.Name is not ("$ref" or "allOf" or "anyOf" or "oneOf" or "if" or "then" or "else")) continue;
             if (!s_handled.Contains(kw.Name)) continue;
             return false;

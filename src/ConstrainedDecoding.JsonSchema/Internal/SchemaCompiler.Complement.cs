@@ -95,6 +95,37 @@ internal sealed partial class SchemaCompiler
         return choices.Count == 0 ? null : GrammarExpression.Choice(choices);
     }
 
+    // About how many alternatives the complement of a schema has (one per negatable keyword, per property and required
+    // name; allOf and $ref add up).
+    private int ComplementWidth(Located at, int depth)
+    {
+        var el = at.Element;
+        if (el.ValueKind != JsonValueKind.Object || depth > 8) return 1;
+        int width = 0;
+        foreach (var kw in el.EnumerateObject())
+        {
+            switch (kw.Name)
+            {
+                case "$ref":
+                    if (_registry.Resolve(at, kw.Value.GetString() ?? "") is { } target) width += ComplementWidth(target, depth + 1);
+                    break;
+                case "allOf":
+                    if (kw.Value.ValueKind == JsonValueKind.Array) width += Items(at, kw.Name, kw.Value).Sum(i => ComplementWidth(i, depth + 1));
+                    break;
+                case "properties" when kw.Value.ValueKind == JsonValueKind.Object:
+                    width += kw.Value.EnumerateObject().Count();
+                    break;
+                case "required" when kw.Value.ValueKind == JsonValueKind.Array:
+                    width += kw.Value.GetArrayLength();
+                    break;
+                default:
+                    if (!s_annotations.Contains(kw.Name) && s_handled.Contains(kw.Name)) width++;
+                    break;
+            }
+        }
+        return Math.Max(width, 1);
+    }
+
     private List<Located> Items(Located at, string keyword, JsonElement list)
     {
         if (list.ValueKind != JsonValueKind.Array) throw Malformed(keyword, at, "an array of schemas");

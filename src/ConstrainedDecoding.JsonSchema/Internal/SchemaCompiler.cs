@@ -34,6 +34,9 @@ internal sealed partial class SchemaCompiler
     /// <summary>Distinct conjunctions (memoized rules) per schema: distributions that multiply beyond it are refused.</summary>
     internal const int MaxConjunctions = 20_000;
 
+    /// <summary>Alternatives the complements of overlapping oneOf branches may combine into.</summary>
+    internal const int MaxComplementCombinations = 512;
+
     internal const int SkipAnyOf = 1;
     internal const int SkipOneOf = 2;
     internal const int SkipIf = 4;
@@ -275,6 +278,16 @@ internal sealed partial class SchemaCompiler
         {
             Refuse(keyword, part.At, $"more than {MaxOneOfComplements} oneOf branches that are not provably disjoint");
             complementOthers = false;
+        }
+        if (complementOthers)
+        {
+            // Each complement is a union of alternatives; their product per branch must stay small.
+            double combinations = branches.Select(b => (double)ComplementWidth(b, 0)).Aggregate(1.0, (x, y) => x * Math.Max(1, y));
+            if (combinations > MaxComplementCombinations)
+            {
+                Refuse(keyword, part.At, $"the complements of these overlapping oneOf branches combine into about {combinations:0} alternatives (at most {MaxComplementCombinations})");
+                complementOthers = false;
+            }
         }
         var choices = new List<GrammarExpression>();
         foreach (var b in branches)
