@@ -43,3 +43,31 @@ public class ObjectKeyTests
         SchemaAssert.Refused("""{"contains":{"type":"string"},"unevaluatedItems":false}""", "unevaluatedItems", "");
     }
 }
+
+public class ReferenceResolutionTests
+{
+    [Fact]
+    public void Draft7_sibling_id_of_a_ref_does_not_change_its_base()
+    {
+        const string s = """
+            {"$schema":"http://json-schema.org/draft-07/schema#","$id":"http://localhost:1234/sibling_id/base/",
+             "definitions":{"foo":{"$id":"http://localhost:1234/sibling_id/foo.json","type":"string"},
+                            "base_foo":{"$id":"foo.json","type":"number"}},
+             "allOf":[{"$id":"http://localhost:1234/sibling_id/","$ref":"foo.json"}]}
+            """;
+        SchemaAssert.Valid(s, "1");
+        SchemaAssert.Invalid(s, "\"a\"");
+    }
+
+    [Fact]
+    public void Identifiers_inside_unknown_keywords_are_not_resources()
+    {
+        const string s = """
+            {"$defs":{"unknown":{"x-data":{"$id":"https://example.com/id.json","type":"null"}},
+                      "real":{"$id":"https://example.com/id.json","type":"string"}},
+             "$ref":"https://example.com/id.json"}
+            """;
+        SchemaAssert.Valid(s, "\"a\"");
+        SchemaAssert.Invalid(s, "null");
+    }
+}

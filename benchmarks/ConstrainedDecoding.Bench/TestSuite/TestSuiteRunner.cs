@@ -93,6 +93,10 @@ internal static class TestSuiteRunner
             RemoteResolver = options.RemoteResolver,
             AssertFormats = false,
         };
+        // The suite's schemas of older drafts mostly have no $schema: compile those in the suite's draft.
+        var suiteDraft = SuiteDraft(suitePath);
+        var draftOptions = new JsonSchemaOptions { Whitespace = whitespace, RemoteResolver = options.RemoteResolver, Draft = suiteDraft };
+        var draftAnnotationOptions = new JsonSchemaOptions { Whitespace = whitespace, RemoteResolver = options.RemoteResolver, Draft = suiteDraft, AssertFormats = false };
         var total = new Counts();
         var required = new Counts();
         var optional = new Counts();
@@ -116,7 +120,11 @@ internal static class TestSuiteRunner
             {
                 try
                 {
-                    compiled = (compiler.Compile(JsonSchemaCompiler.Compile(schema, annotate ? annotationOptions : options).Grammar), null);
+                    bool declared = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$schema", out _);
+                    var chosen = declared || suiteDraft == JsonSchemaDraft.Auto
+                        ? (annotate ? annotationOptions : options)
+                        : (annotate ? draftAnnotationOptions : draftOptions);
+                    compiled = (compiler.Compile(JsonSchemaCompiler.Compile(schema, chosen).Grammar), null);
                 }
                 catch (UnsatisfiableSchemaException)
                 {
@@ -196,6 +204,16 @@ internal static class TestSuiteRunner
             return false;
         }
     }
+
+    private static JsonSchemaDraft SuiteDraft(string suitePath) => Path.GetFileNameWithoutExtension(suitePath) switch
+    {
+        "draft4" => JsonSchemaDraft.Draft4,
+        "draft6" => JsonSchemaDraft.Draft6,
+        "draft7" => JsonSchemaDraft.Draft7,
+        "draft2019-09" => JsonSchemaDraft.Draft201909,
+        "draft2020-12" => JsonSchemaDraft.Draft202012,
+        _ => JsonSchemaDraft.Auto,
+    };
 
     private static Counts Bucket(SortedDictionary<string, Counts> byFile, string file)
     {

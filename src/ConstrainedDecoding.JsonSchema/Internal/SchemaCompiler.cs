@@ -57,7 +57,7 @@ internal sealed partial class SchemaCompiler
     {
         _options = options;
         _draft = options.Draft == JsonSchemaDraft.Auto ? DetectDraft(root) : options.Draft;
-        _registry = new SchemaRegistry(root, _draft == JsonSchemaDraft.Draft4, options.RemoteResolver);
+        _registry = new SchemaRegistry(root, _draft == JsonSchemaDraft.Draft4, options.RemoteResolver, refIgnoresSiblings: _draft < JsonSchemaDraft.Draft201909);
         _tokens = new JsonTokens(options);
     }
 

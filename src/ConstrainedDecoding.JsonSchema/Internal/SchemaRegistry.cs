@@ -52,8 +52,12 @@ internal sealed class SchemaRegistry
     private readonly Func<Uri, JsonElement?>? _remote;
     private readonly bool _draft4Ids;
 
-    public SchemaRegistry(JsonElement root, bool draft4Ids, Func<Uri, JsonElement?>? remote)
+    // Drafts 4-7: keywords next to $ref are ignored, $id included (it does not change the base of that $ref).
+    private readonly bool _refIgnoresSiblings;
+
+    public SchemaRegistry(JsonElement root, bool draft4Ids, Func<Uri, JsonElement?>? remote, bool refIgnoresSiblings = false)
     {
+        _refIgnoresSiblings = refIgnoresSiblings;
         _remote = remote;
         _draft4Ids = draft4Ids;
         AddDocument(root, s_defaultBase);
@@ -85,7 +89,8 @@ internal sealed class SchemaRegistry
                 return;
             }
             // Identifiers count only in schemas, not in values of unknown keywords (which are not schemas).
-            if (kind != ScanKind.Data && TryGetId(el, out var id) && TryResolve(baseUri, id, out var idUri))
+            bool idIgnored = _refIgnoresSiblings && el.TryGetProperty("$ref", out _);
+            if (kind != ScanKind.Data && !idIgnored && TryGetId(el, out var id) && TryResolve(baseUri, id, out var idUri))
             {
                 if (id.StartsWith('#') && id.Length > 1)
                 {
