@@ -44,6 +44,14 @@ public class ComplementKeywordTests
     }
 
     [Fact]
+    public void Not_of_prefix_items_needs_a_listed_position_outside_its_schema()
+    {
+        const string s = """{"type":"array","not":{"prefixItems":[{"type":"string"},{"type":"integer"}]}}""";
+        SchemaAssert.Valid(s, "[1]", "[\"a\",\"b\"]", "[\"a\",1.5,3]");
+        SchemaAssert.Invalid(s, "[]", "[\"a\"]", "[\"a\",1]", "[\"a\",1,null]");
+    }
+
+    [Fact]
     public void A_failed_if_gives_no_annotations_to_unevaluated_properties()
     {
         const string s = """{"if":{"properties":{"foo":{"const":"then"}},"required":["foo"]},"else":{"properties":{"baz":{}},"required":["baz"]},"unevaluatedProperties":false}""";

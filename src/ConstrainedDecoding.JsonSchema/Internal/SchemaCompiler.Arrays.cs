@@ -32,6 +32,11 @@ internal sealed partial class SchemaCompiler
             }
             if (restAt is { } rs) restConj.Add(new Part(rs, 0));
         }
+        foreach (var (index, schema) in facts.PrefixConstraints)
+        {
+            while (prefix.Count <= index) prefix.Add(new List<Part>(restConj));
+            prefix[index].Add(schema);
+        }
         if (facts.Contains.Count > 0)
         {
             var counted = ContainsArray(facts, at, prefix.Count, restConj);

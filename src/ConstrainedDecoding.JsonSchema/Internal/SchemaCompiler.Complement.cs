@@ -73,6 +73,15 @@ internal sealed partial class SchemaCompiler
                 foreach (var p in v.EnumerateObject()) alternatives.Add([new Part(part.At, 0, "violates:" + p.Name)]);
                 continue;
             }
+            bool positional = name == "prefixItems" || (name == "items" && !AtLeast(JsonSchemaDraft.Draft202012) && v.ValueKind == JsonValueKind.Array);
+            if (positional)
+            {
+                // Some listed position holds an item outside its schema.
+                if (v.ValueKind != JsonValueKind.Array) throw Malformed(name, part.At, "an array of schemas");
+                for (int i = 0; i < v.GetArrayLength(); i++) alternatives.Add([new Part(part.At, 0, "violatesprefix:" + i.ToString(CultureInfo.InvariantCulture))]);
+                continue;
+            }
+            if (name == "additionalItems" && !(el.TryGetProperty("items", out var its) && its.ValueKind == JsonValueKind.Array)) continue; // ignored without an items array
             if (name == "required")
             {
                 if (v.ValueKind != JsonValueKind.Array) throw Malformed(name, part.At, "an array of strings");
@@ -134,6 +143,13 @@ internal sealed partial class SchemaCompiler
         int i = 0;
         foreach (var s in list.EnumerateArray()) result.Add(listAt.Child((i++).ToString(CultureInfo.InvariantCulture), s));
         return result;
+    }
+
+    // The positional schema list of a schema object (prefixItems, or an items array before 2020-12).
+    private Located PrefixList(Located at)
+    {
+        string kw = AtLeast(JsonSchemaDraft.Draft202012) ? "prefixItems" : "items";
+        return at.Child(kw, at.Element.GetProperty(kw));
     }
 
     // One negated keyword into the facts (it only constrains the instances of the type it is about).

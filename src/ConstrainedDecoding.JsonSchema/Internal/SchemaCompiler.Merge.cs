@@ -246,11 +246,19 @@ internal sealed partial class SchemaCompiler
 
     // present:name (an object having the property), absent:name, violates:name (an object having the property with
     // a value outside the schema of `properties` at `at`), object: and nonobject: (the instance type).
-    private static void MergePresence(SchemaFacts facts, Located at, string keyword)
+    private void MergePresence(SchemaFacts facts, Located at, string keyword)
     {
         int colon = keyword.IndexOf(':', StringComparison.Ordinal);
         string name = keyword[(colon + 1)..];
-        if (keyword == "object:")
+        if (keyword.StartsWith("violatesprefix:", StringComparison.Ordinal))
+        {
+            int i = int.Parse(name, CultureInfo.InvariantCulture);
+            facts.Types &= JsonTypes.Array;
+            facts.MinItems = Math.Max(facts.MinItems, i + 1);
+            var list = PrefixList(at);
+            facts.PrefixConstraints.Add((i, new Part(list.Child(name, list.Element[i]), Negated)));
+        }
+        else if (keyword == "object:")
         {
             facts.Types &= JsonTypes.Object;
         }

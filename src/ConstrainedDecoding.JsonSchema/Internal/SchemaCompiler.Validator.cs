@@ -31,6 +31,8 @@ internal sealed partial class SchemaCompiler
         return keyword[..colon] switch
         {
             "absent" => !has,
+            "violatesprefix" => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)
+                && !Satisfies(PrefixList(part.At).Child(name, PrefixList(part.At).Element[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)]), v[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)], 0),
             "object" => v.ValueKind == JsonValueKind.Object,
             "nonobject" => v.ValueKind != JsonValueKind.Object,
             "present" => has,

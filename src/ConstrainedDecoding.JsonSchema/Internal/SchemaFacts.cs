@@ -65,6 +65,9 @@ internal sealed class SchemaFacts
     /// <summary>Schema objects with array keywords (items, prefixItems, additionalItems).</summary>
     public List<Located> ArrayParts { get; } = [];
 
+    /// <summary>More constraints on items at given positions (complements of positional schemas).</summary>
+    public List<(int Index, SchemaCompiler.Part Schema)> PrefixConstraints { get; } = [];
+
     public int MinItems { get; set; }
 
     public int MaxItems { get; set; } = -1;
