@@ -71,3 +71,16 @@ public class ReferenceResolutionTests
         SchemaAssert.Invalid(s, "null");
     }
 }
+
+public class LargeObjectOrderTests
+{
+    [Fact]
+    public void Large_objects_accept_schema_order_or_required_order_first()
+    {
+        var props = string.Join(",", "abcdefghij".Select(c => $"\"{c}\":{{\"type\":\"integer\"}}"));
+        string s = "{\"properties\":{" + props + "},\"required\":[\"j\",\"b\"],\"additionalProperties\":false}";
+        SchemaAssert.Valid(s, "{\"b\":1,\"c\":2,\"j\":3}", "{\"j\":1,\"b\":2,\"a\":3,\"c\":4}");
+        // Neither order; a duplicate; a missing required member.
+        SchemaAssert.Invalid(s, "{\"c\":1,\"b\":2,\"j\":3}", "{\"b\":1,\"j\":2,\"b\":3}", "{\"j\":1}", "{\"j\":1,\"b\":2,\"z\":3}");
+    }
+}

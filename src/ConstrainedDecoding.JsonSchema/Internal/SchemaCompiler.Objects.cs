@@ -64,9 +64,14 @@ internal sealed partial class SchemaCompiler
             (minProps, maxProps, cap) = (0, -1, 0);
         }
         var counts = new PropertyCount(minProps, maxProps, cap);
-        return members.Count <= MaxAnyOrderProperties && members.Count > 1
-            ? AnyOrderObject(members, extra, counts)
-            : OrderedObject(members, extra, counts);
+        if (members.Count <= MaxAnyOrderProperties) return members.Count > 1 ? AnyOrderObject(members, extra, counts) : OrderedObject(members, extra, counts);
+        // Too many for any order: schema order, or (a second sound subset) the `required` list's order first, which
+        // instances often follow; both orders are exact about which members may appear.
+        var ordered = OrderedObject(members, extra, counts);
+        var requiredFirst = facts.Required.Select(r => members.Find(m => m.Name == r)).OfType<Member>()
+            .Concat(members.Where(m => !facts.Required.Contains(m.Name))).ToList();
+        if (requiredFirst.Count(m => m.Required) < 2 || requiredFirst.Select(m => m.Name).SequenceEqual(members.Select(m => m.Name))) return ordered;
+        return GrammarExpression.Choice([ordered, OrderedObject(requiredFirst, extra, counts)]);
     }
 
     /// <summary>Property counting: the count so far is tracked up to <see cref="Cap"/> (the maximum, else the minimum).</summary>
