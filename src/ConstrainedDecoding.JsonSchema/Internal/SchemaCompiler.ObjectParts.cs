@@ -112,25 +112,38 @@ internal sealed partial class SchemaCompiler
             Refuse("patternProperties", at, $"more than {MaxPropertyPatterns} distinct property patterns on one object");
             sources = [];
         }
-        var baseKeys = JsonStringRegex.AnyExcept(excluded);
         var regions = new List<(RegexNode Keys, HashSet<string> Matched)>();
         try
         {
-            if (keyLanguage is not null) baseKeys = RegexAlgebra.Intersect(baseKeys, keyLanguage);
-            if (!RegexAlgebra.IsEmpty(baseKeys)) regions.Add((baseKeys, new HashSet<string>(StringComparer.Ordinal)));
-            foreach (var source in sources)
+            if (sources.Count == 0 && keyLanguage is null)
             {
-                var owner = parts.First(p => p.Patterns.Any(x => x.Source == source)).At;
-                var pattern = KeyPattern(source, owner);
-                var next = new List<(RegexNode, HashSet<string>)>();
-                foreach (var (keys, matched) in regions)
+                // No regions: the complement of the names, built directly over their trie.
+                regions.Add((JsonStringRegex.AnyExcept(excluded), new HashSet<string>(StringComparer.Ordinal)));
+            }
+            else
+            {
+                // Split the (small) key language by the patterns first, then remove the names from each region: the
+                // names as a literal trie keep the products small (a structural complement of them would not).
+                regions.Add((keyLanguage ?? RegexNode.Star(JsonStringRegex.AnyChar), new HashSet<string>(StringComparer.Ordinal)));
+                foreach (var source in sources)
                 {
-                    var inside = RegexAlgebra.Intersect(keys, pattern);
-                    if (!RegexAlgebra.IsEmpty(inside)) next.Add((inside, new HashSet<string>(matched, StringComparer.Ordinal) { source }));
-                    var outside = RegexAlgebra.Difference(keys, pattern);
-                    if (!RegexAlgebra.IsEmpty(outside)) next.Add((outside, matched));
+                    var owner = parts.First(p => p.Patterns.Any(x => x.Source == source)).At;
+                    var pattern = KeyPattern(source, owner);
+                    var next = new List<(RegexNode, HashSet<string>)>();
+                    foreach (var (keys, matched) in regions)
+                    {
+                        var inside = RegexAlgebra.Intersect(keys, pattern);
+                        if (!RegexAlgebra.IsEmpty(inside)) next.Add((inside, new HashSet<string>(matched, StringComparer.Ordinal) { source }));
+                        var outside = RegexAlgebra.Difference(keys, pattern);
+                        if (!RegexAlgebra.IsEmpty(outside)) next.Add((outside, matched));
+                    }
+                    regions = next;
                 }
-                regions = next;
+                if (excluded.Count > 0)
+                {
+                    var names = RegexNode.Alternate(excluded.Select(JsonStringRegex.Literal));
+                    regions = regions.Select(r => (RegexAlgebra.Difference(r.Keys, names), r.Matched)).Where(r => !RegexAlgebra.IsEmpty(r.Item1)).ToList();
+                }
             }
         }
         catch (GrammarLimitException e)
