@@ -5,9 +5,13 @@ public class ComplementKeywordTests
     [Fact]
     public void Not_over_bounds_lengths_and_patterns()
     {
-        // not (x >= 5) is a number below 5 or any other type.
-        SchemaAssert.Valid("""{"not":{"minimum":5}}""", "4", "4.99", "-10", "\"x\"", "null");
-        SchemaAssert.Invalid("""{"not":{"minimum":5}}""", "5", "5.0", "100");
+        // minimum holds for every non-number, so its complement is a number below 5.
+        SchemaAssert.Valid("""{"not":{"minimum":5}}""", "4", "4.99", "-10");
+        SchemaAssert.Invalid("""{"not":{"minimum":5}}""", "5", "5.0", "100", "\"x\"", "null");
+        SchemaAssert.Invalid("""{"not":{"required":["a"]}}""", "1", "{\"a\":1}");
+        SchemaAssert.Valid("""{"not":{"required":["a"]}}""", "{\"b\":1}");
+        SchemaAssert.Invalid("""{"not":{"maxLength":2}}""", "5", "\"ab\"");
+        SchemaAssert.Valid("""{"not":{"maxLength":2}}""", "\"abc\"");
         SchemaAssert.Valid("""{"type":"string","not":{"maxLength":2}}""", "\"abc\"");
         SchemaAssert.Invalid("""{"type":"string","not":{"maxLength":2}}""", "\"ab\"", "\"\"");
         SchemaAssert.Valid("""{"type":"string","not":{"pattern":"^a"}}""", "\"ba\"", "\"\"");
@@ -20,6 +24,9 @@ public class ComplementKeywordTests
         const string s = """{"not":{"type":"integer","minimum":3}}""";
         SchemaAssert.Valid(s, "2", "2.5", "3.5", "\"a\"", "[]");
         SchemaAssert.Invalid(s, "3", "4", "100");
+        // Two keywords of one type: not (string and at most 2 long) is a longer string or any non-string.
+        SchemaAssert.Valid("""{"not":{"type":"string","maxLength":2}}""", "\"abc\"", "1", "null");
+        SchemaAssert.Invalid("""{"not":{"type":"string","maxLength":2}}""", "\"ab\"");
         SchemaAssert.Valid("""{"not":{"not":{"type":"string"}}}""", "\"a\"");
         SchemaAssert.Invalid("""{"not":{"not":{"type":"string"}}}""", "1");
         SchemaAssert.Valid("""{"type":"object","not":{"required":["a","b"]}}""", "{\"a\":1}", "{}");
@@ -70,8 +77,9 @@ public class ComplementKeywordTests
     public void If_then_else_with_a_complement_of_if()
     {
         const string s = """{"if":{"minimum":10},"then":{"type":"integer"},"else":{"type":"string"}}""";
-        SchemaAssert.Valid(s, "10", "12", "\"x\"");
-        SchemaAssert.Invalid(s, "5", "10.5");
+        // A string satisfies minimum (it only constrains numbers), so it takes the then branch and fails it.
+        SchemaAssert.Valid(s, "10", "12");
+        SchemaAssert.Invalid(s, "5", "10.5", "\"x\"");
         const string t = """{"if":{"type":"string","maxLength":2},"then":{"pattern":"^a"},"else":{"type":"integer"}}""";
         SchemaAssert.Valid(t, "\"ab\"", "3");
         SchemaAssert.Invalid(t, "\"ba\"", "\"abc\"", "null");

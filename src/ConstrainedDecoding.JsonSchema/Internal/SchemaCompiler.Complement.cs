@@ -50,6 +50,9 @@ internal sealed partial class SchemaCompiler
                 case "not":
                     alternatives.Add([new Part(part.At.Child(name, v), 0)]);
                     continue;
+                case "$dynamicRef" or "$recursiveRef" when AtLeast(JsonSchemaDraft.Draft201909):
+                    Refuse(name, part.At, "dynamic references are not supported");
+                    continue;
                 case "if" or "then" or "else":
                     if (name == "if" && (el.TryGetProperty("then", out _) || el.TryGetProperty("else", out _)))
                     {
@@ -85,7 +88,7 @@ internal sealed partial class SchemaCompiler
             if (name == "required")
             {
                 if (v.ValueKind != JsonValueKind.Array) throw Malformed(name, part.At, "an array of strings");
-                foreach (var r in v.EnumerateArray()) alternatives.Add([new Part(part.At, 0, "absent:" + r.GetString())]);
+                foreach (var r in v.EnumerateArray()) alternatives.Add([new Part(part.At, 0, "lacks:" + r.GetString())]);
                 continue;
             }
             if (!s_negatable.Contains(name))
@@ -153,9 +156,19 @@ internal sealed partial class SchemaCompiler
     }
 
     // One negated keyword into the facts (it only constrains the instances of the type it is about).
+    // A keyword about one type holds for every other type, so its complement is an instance of that type only.
     private void MergeNegated(SchemaFacts facts, Located at, string name)
     {
         var v = at.Element.GetProperty(name);
+        var only = name switch
+        {
+            "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum" => JsonTypes.Number,
+            "minLength" or "maxLength" or "pattern" or "format" => JsonTypes.String,
+            "minItems" or "maxItems" => JsonTypes.Array,
+            "minProperties" or "maxProperties" => JsonTypes.Object,
+            _ => JsonTypes.All,
+        };
+        facts.Types &= only;
         switch (name)
         {
             case "type":
@@ -226,7 +239,7 @@ internal sealed partial class SchemaCompiler
 
     private static int Above(int n) => n == int.MaxValue ? int.MaxValue : n + 1;
 
-    // not (count >= 0) excludes the type; not (count >= n) is count <= n - 1.
+    // not (count >= 0) holds for nothing; not (count >= n) is count <= n - 1 (the type is already restricted).
     private static void NegateMin(int n, JsonTypes type, SchemaFacts facts, Action<int> setMax)
     {
         if (n == 0) facts.Types &= ~type;

@@ -258,6 +258,12 @@ internal sealed partial class SchemaCompiler
             var list = PrefixList(at);
             facts.PrefixConstraints.Add((i, new Part(list.Child(name, list.Element[i]), Negated)));
         }
+        else if (keyword.StartsWith("lacks:", StringComparison.Ordinal))
+        {
+            // The complement of `required`: an object without the name (non-objects satisfy `required`).
+            facts.Types &= JsonTypes.Object;
+            facts.Forbidden.Add(name);
+        }
         else if (keyword == "object:")
         {
             facts.Types &= JsonTypes.Object;

@@ -31,6 +31,7 @@ internal sealed partial class SchemaCompiler
         return keyword[..colon] switch
         {
             "absent" => !has,
+            "lacks" => v.ValueKind == JsonValueKind.Object && !has,
             "violatesprefix" => v.ValueKind == JsonValueKind.Array && v.GetArrayLength() > int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)
                 && !Satisfies(PrefixList(part.At).Child(name, PrefixList(part.At).Element[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)]), v[int.Parse(name, System.Globalization.CultureInfo.InvariantCulture)], 0),
             "object" => v.ValueKind == JsonValueKind.Object,
