@@ -373,20 +373,15 @@ internal sealed partial class SchemaCompiler
                 string s = v.GetString()!;
                 int len = s.EnumerateRunes().Count();
                 if (len < facts.MinLength || (facts.MaxLength >= 0 && len > facts.MaxLength)) return false;
+                // The same compiled regexes the string terminal uses (ECMAScript semantics, not .NET's).
                 foreach (var (p, pat) in facts.Patterns)
                 {
-                    try
-                    {
-                        if (!DotNetRegex.IsMatch(s, p, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) return false;
-                    }
-                    catch (ArgumentException)
-                    {
-                        Refuse("pattern", pat, "the pattern cannot be evaluated on the enum values");
-                    }
+                    if (!RegexAlgebra.IsMatch(ParsePattern(p, "pattern", pat, anchored: false), JsonStringRegex.EncodeContent(s))) return false;
                 }
                 foreach (var (f, fat) in facts.Formats)
                 {
-                    if (StringFormats.TryGetPattern(f, out var fp) && !DotNetRegex.IsMatch(s, "^(?:" + fp + ")$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) return false;
+                    if (StringFormats.TryGetPattern(f, out var fp) && !RegexAlgebra.IsMatch(ParsePattern(fp, "format", fat, anchored: true), JsonStringRegex.EncodeContent(s))) return false;
+                    if (StringFormats.IsRefused(f)) Refuse("format", fat, $"format '{f}' is not enforced by this compiler");
                 }
                 foreach (var (source, where, isFormat) in facts.NegatedPatterns)
                 {
