@@ -1,7 +1,7 @@
 namespace ConstrainedDecoding.JsonSchema;
 
 /// <summary>A schema uses a keyword (or keyword combination) that cannot be enforced exactly, or is malformed.</summary>
-public sealed class UnsupportedSchemaException : Exception
+public class UnsupportedSchemaException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="keyword">The keyword at fault.</param>

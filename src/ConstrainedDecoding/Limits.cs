@@ -12,6 +12,9 @@ public static class Limits
     /// <summary>DFA states per terminal, built lazily. Subset construction can be exponential; this stops it before memory does.</summary>
     public const int MaxDfaStates = 200_000;
 
+    /// <summary>States of an intersection/difference automaton built eagerly by <see cref="Regex.RegexAlgebra"/>.</summary>
+    public const int MaxProductStates = 100_000;
+
     /// <summary>Bytes that a regex literal or pattern text may have.</summary>
     public const int MaxPatternLength = 1_000_000;
 

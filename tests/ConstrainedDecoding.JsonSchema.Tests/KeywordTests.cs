@@ -79,7 +79,25 @@ public class StringKeywordTests
     {
         SchemaAssert.Valid("""{"type":"string","pattern":"^[a-z]+$","maxLength":3}""", "\"abc\"", "\"a\"");
         SchemaAssert.Invalid("""{"type":"string","pattern":"^[a-z]+$","maxLength":3}""", "\"abcd\"", "\"\"", "\"A\"");
-        SchemaAssert.Refused("""{"properties":{"p":{"type":"string","pattern":"a(b|cd)","maxLength":3}}}""", "maxLength", "/properties/p");
+    }
+
+    [Fact]
+    public void Pattern_with_lengths_by_intersection()
+    {
+        // Search semantics: "a(b|cd)" anywhere, and at most 3 code points in total (escapes count as one).
+        const string s = """{"type":"string","pattern":"a(b|cd)","maxLength":3}""";
+        SchemaAssert.Valid(s, "\"ab\"", "\"xab\"", "\"acd\"", "\"\\u0061b\"");
+        SchemaAssert.Invalid(s, "\"xacd\"", "\"abxy\"", "\"a\"", "\"ac\"");
+    }
+
+    [Fact]
+    public void Several_patterns_and_format_with_length_intersect()
+    {
+        const string s = """{"type":"string","allOf":[{"pattern":"^[a-z]"},{"pattern":"[0-9]$"}],"minLength":3}""";
+        SchemaAssert.Valid(s, "\"ab1\"", "\"a-x-9\"");
+        SchemaAssert.Invalid(s, "\"a1\"", "\"1ab1\"", "\"abc\"");
+        SchemaAssert.Valid("""{"type":"string","format":"ipv4","maxLength":8}""", "\"1.2.3.4\"", "\"10.0.0.1\"");
+        SchemaAssert.Invalid("""{"type":"string","format":"ipv4","maxLength":8}""", "\"10.20.3.4\"", "\"1.2.3\"");
     }
 
     [Fact]

@@ -104,7 +104,12 @@ public class ApplicatorKeywordTests
     {
         SchemaAssert.Valid("""{"oneOf":[{"type":"string"},{"type":"integer"}]}""", "\"a\"", "1");
         SchemaAssert.Invalid("""{"oneOf":[{"type":"string"},{"type":"integer"}]}""", "null");
-        SchemaAssert.Refused("""{"oneOf":[{"type":"string"},{"minLength":2}]}""", "oneOf", "");
+        // Overlapping branches: each branch and the complement of the others.
+        SchemaAssert.Valid("""{"oneOf":[{"type":"string"},{"minLength":2}]}""", "\"a\"", "3", "null");
+        SchemaAssert.Invalid("""{"oneOf":[{"type":"string"},{"minLength":2}]}""", "\"ab\"");
+        SchemaAssert.Valid("""{"oneOf":[{"type":"object"},{"properties":{"a":{"type":"string"}}}]}""", "{\"a\":1}", "1");
+        SchemaAssert.Invalid("""{"oneOf":[{"type":"object"},{"properties":{"a":{"type":"string"}}}]}""", "{\"a\":\"s\"}", "{}");
+        SchemaAssert.Refused("""{"oneOf":[{"type":"array"},{"items":{"type":"string"}}]}""", "not", "/oneOf/1");
         SchemaAssert.Valid("""{"anyOf":[{"type":"string"},{"minLength":2}]}""", "\"a\"", "3");
     }
 

@@ -42,6 +42,13 @@ internal static class JsonStringRegex
         return RegexNode.Concat(parts);
     }
 
+    /// <summary>The UTF-8 bytes of the canonical encoding of <paramref name="text"/> without its quotes (for membership tests).</summary>
+    public static byte[] EncodeContent(string text)
+    {
+        string quoted = Encode(text);
+        return Encoding.UTF8.GetBytes(quoted[1..^1]);
+    }
+
     /// <summary>Decoded strings of length in [min, max] code points (max may be <see cref="RegexNode.Unbounded"/>) over a character set.</summary>
     public static RegexNode Repeat(CodepointSet set, int min, int max) => RegexNode.Repeat(Char(set), min, max);
 

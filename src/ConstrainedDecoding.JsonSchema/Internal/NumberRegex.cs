@@ -28,6 +28,65 @@ internal static class NumberRegex
     /// <summary>Any JSON number.</summary>
     public static RegexNode AnyNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction, s_exponent);
 
+    /// <summary>Any number written as a plain decimal (no exponent).</summary>
+    public static RegexNode AnyPlainNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction);
+
+    /// <summary>Largest divisor mantissa (remainder states) <see cref="MultipleOf"/> builds an automaton for.</summary>
+    public const int MaxMultipleOfStates = 10_000;
+
+    /// <summary>
+    /// Plain decimal spellings (<c>-?D+(.D+)?</c>, leading zeros not excluded here) of the multiples of
+    /// <paramref name="divisor"/> = a·10^-s: the digits read so far as a remainder modulo a, the fraction digits
+    /// counted up to s, then only zeros. Null when a exceeds <see cref="MaxMultipleOfStates"/> or s exceeds 64.
+    /// </summary>
+    public static RegexNode? MultipleOf(JsonDecimal divisor)
+    {
+        var a = divisor.Exponent >= 0 ? divisor.Mantissa * BigInteger.Pow(10, divisor.Exponent) : divisor.Mantissa;
+        int s = divisor.Exponent >= 0 ? 0 : -divisor.Exponent;
+        if (a.Sign <= 0 || a > MaxMultipleOfStates || s > 64) return null;
+        int m = (int)a;
+        // States: 0 start, 1 after '-', integer part I(r), fraction F(r, j) for j in 0..s, trailing zeros Z(r).
+        int I(int r) => 2 + r;
+        int F(int r, int j) => 2 + m + (r * (s + 1)) + j;
+        int Z(int r) => 2 + m + (m * (s + 1)) + r;
+        int count = 2 + m + (m * (s + 1)) + m;
+        var accepting = new bool[count];
+        var edges = new List<(ByteSet, int)>[count];
+        for (int i = 0; i < count; i++) edges[i] = [];
+        var pow = new int[s + 1]; // 10^k mod m
+        pow[0] = 1 % m;
+        for (int k = 1; k <= s; k++) pow[k] = pow[k - 1] * 10 % m;
+        static ByteSet Digit(int d) => ByteSet.Single((byte)('0' + d));
+        edges[0].Add((ByteSet.Single((byte)'-'), 1));
+        for (int d = 0; d <= 9; d++)
+        {
+            edges[0].Add((Digit(d), I(d % m)));
+            edges[1].Add((Digit(d), I(d % m)));
+        }
+        for (int r = 0; r < m; r++)
+        {
+            for (int d = 0; d <= 9; d++) edges[I(r)].Add((Digit(d), I(((r * 10) + d) % m)));
+            edges[I(r)].Add((ByteSet.Single((byte)'.'), F(r, 0)));
+            accepting[I(r)] = (long)r * pow[s] % m == 0;
+            for (int j = 0; j <= s; j++)
+            {
+                if (j < s)
+                {
+                    for (int d = 0; d <= 9; d++) edges[F(r, j)].Add((Digit(d), F(((r * 10) + d) % m, j + 1)));
+                }
+                else
+                {
+                    edges[F(r, j)].Add((Digit(0), Z(r)));
+                }
+                accepting[F(r, j)] = j >= 1 && (long)r * pow[s - j] % m == 0;
+            }
+            edges[Z(r)].Add((Digit(0), Z(r)));
+            accepting[Z(r)] = r == 0;
+        }
+        string key = "multipleOf:" + divisor.Mantissa.ToString(CultureInfo.InvariantCulture) + "e" + divisor.Exponent.ToString(CultureInfo.InvariantCulture);
+        return RegexAlgebra.FromAutomaton(key, accepting, edges);
+    }
+
     /// <summary>Non-integer numbers written as plain decimals with a non-zero fraction digit (a sound subset).</summary>
     public static RegexNode NonIntegerDecimal { get; } = RegexNode.Concat(
         RegexNode.Optional(RegexNode.Literal("-")), s_natural, RegexNode.Literal("."), s_digits, s_nonZeroDigit, s_digits);

@@ -40,6 +40,19 @@ internal sealed partial class SchemaCompiler
         foreach (var part in flat)
         {
             var at = part.At;
+            if (part.Keyword is { } keyword)
+            {
+                if (part.IsNegated) MergeNegated(facts, at, keyword);
+                else MergePresence(facts, at, keyword);
+                continue;
+            }
+            if (part.IsNegated)
+            {
+                Refuse("not", at, "a complement is not supported here");
+                continue;
+            }
+            // Only subschemas that must validate (not complements) give annotations to unevaluated*.
+            facts.FlatIds.Add(at.Id);
             foreach (var kw in at.Element.EnumerateObject())
             {
                 string name = kw.Name;
@@ -113,8 +126,7 @@ internal sealed partial class SchemaCompiler
                     case "dependentRequired":
                     case "dependencies":
                     case "dependentSchemas":
-                        MergeDependencies(facts, at, name, v);
-                        break;
+                        break; // distributed into presence alternatives
                     case "items":
                     case "prefixItems":
                     case "additionalItems":
@@ -131,16 +143,17 @@ internal sealed partial class SchemaCompiler
                         if (v.ValueKind == JsonValueKind.True) facts.UniqueItems = at;
                         break;
                     case "not":
-                        MergeNot(facts, at.Child(name, v));
-                        break;
+                        break; // a negated part of the conjunction
                     case "contains":
                     case "minContains":
                     case "maxContains":
-                        if (name == "contains") Refuse(name, at, "'contains' is not supported yet");
+                        if (name == "contains") facts.Contains.Add(at);
                         break;
                     case "unevaluatedProperties":
+                        if (v.ValueKind != JsonValueKind.True) facts.UnevaluatedProperties.Add(at);
+                        break;
                     case "unevaluatedItems":
-                        if (v.ValueKind != JsonValueKind.True) Refuse(name, at, "unevaluated* keywords are not supported");
+                        if (v.ValueKind != JsonValueKind.True) facts.UnevaluatedItems.Add(at);
                         break;
                 }
             }
@@ -231,75 +244,47 @@ internal sealed partial class SchemaCompiler
         }
     }
 
-    private void MergeDependencies(SchemaFacts facts, Located at, string name, JsonElement v)
+    // present:name (an object having the property), absent:name, violates:name (an object having the property with
+    // a value outside the schema of `properties` at `at`), object: and nonobject: (the instance type).
+    private void MergePresence(SchemaFacts facts, Located at, string keyword)
     {
-        if (v.ValueKind != JsonValueKind.Object) throw Malformed(name, at, "an object");
-        foreach (var dep in v.EnumerateObject())
+        int colon = keyword.IndexOf(':', StringComparison.Ordinal);
+        string name = keyword[(colon + 1)..];
+        if (keyword.StartsWith("violatesprefix:", StringComparison.Ordinal))
         {
-            // A dependency is trivially satisfied when its trigger is forbidden, or when all it asks is already required.
-            if (dep.Value.ValueKind == JsonValueKind.Array && name != "dependentSchemas")
-            {
-                bool implied = facts.Required.Contains(dep.Name) || dep.Value.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String && facts.Required.Contains(x.GetString()!));
-                if (dep.Value.GetArrayLength() == 0) continue;
-                if (facts.Required.Contains(dep.Name))
-                {
-                    foreach (var x in dep.Value.EnumerateArray())
-                    {
-                        if (x.ValueKind == JsonValueKind.String && !facts.Required.Contains(x.GetString()!)) facts.Required.Add(x.GetString()!);
-                    }
-                    continue;
-                }
-                if (implied) continue;
-            }
-            else if (dep.Value.ValueKind == JsonValueKind.True || (dep.Value.ValueKind == JsonValueKind.Object && dep.Value.EnumerateObject().All(p => s_annotations.Contains(p.Name))))
-            {
-                continue;
-            }
-            Refuse(name, at, $"the dependency of '{dep.Name}' needs the presence of one property to change what others may do, which the property-order grammar does not track");
+            int i = int.Parse(name, CultureInfo.InvariantCulture);
+            facts.Types &= JsonTypes.Array;
+            facts.MinItems = Math.Max(facts.MinItems, i + 1);
+            var list = PrefixList(at);
+            facts.PrefixConstraints.Add((i, new Part(list.Child(name, list.Element[i]), Negated)));
         }
-    }
-
-    private void MergeNot(SchemaFacts facts, Located at)
-    {
-        var el = at.Element;
-        if (el.ValueKind == JsonValueKind.False) return;
-        if (el.ValueKind == JsonValueKind.True)
+        else if (keyword.StartsWith("lacks:", StringComparison.Ordinal))
         {
-            facts.Types = JsonTypes.None;
-            return;
+            // The complement of `required`: an object without the name (non-objects satisfy `required`).
+            facts.Types &= JsonTypes.Object;
+            facts.Forbidden.Add(name);
         }
-        if (el.ValueKind != JsonValueKind.Object) throw Malformed("not", at, "a schema");
-        var keys = el.EnumerateObject().Where(p => !s_annotations.Contains(p.Name) || p.Name is "anyOf" or "$ref" or "allOf" or "oneOf").Select(p => p.Name).ToList();
-        if (keys.Count == 0)
+        else if (keyword == "object:")
         {
-            facts.Types = JsonTypes.None;
-            return;
+            facts.Types &= JsonTypes.Object;
         }
-        if (keys.Count == 1)
+        else if (keyword == "nonobject:")
         {
-            var v = el.GetProperty(keys[0]);
-            switch (keys[0])
+            facts.Types &= ~JsonTypes.Object;
+        }
+        else if (keyword.StartsWith("present:", StringComparison.Ordinal) || keyword.StartsWith("violates:", StringComparison.Ordinal))
+        {
+            facts.Types &= JsonTypes.Object;
+            if (!facts.Required.Contains(name)) facts.Required.Add(name);
+            if (keyword[0] == 'v')
             {
-                case "type":
-                    facts.Types &= ~ParseTypes(v, at);
-                    return;
-                case "enum" when v.ValueKind == JsonValueKind.Array:
-                    facts.ExcludedValues.AddRange(v.EnumerateArray());
-                    return;
-                case "const":
-                    facts.ExcludedValues.Add(v);
-                    return;
-                case "required" when v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 1 && v[0].ValueKind == JsonValueKind.String:
-                    facts.Forbidden.Add(v[0].GetString()!);
-                    return;
-                case "anyOf" when v.ValueKind == JsonValueKind.Array:
-                    // not (A or B) = not A and not B
-                    int i = 0;
-                    var list = at.Child("anyOf", v);
-                    foreach (var s in v.EnumerateArray()) MergeNot(facts, list.Child((i++).ToString(CultureInfo.InvariantCulture), s));
-                    return;
+                var props = at.Element.GetProperty("properties");
+                facts.PropertyConstraints.Add((name, new Part(at.Child("properties", props).Child(name, props.GetProperty(name)), Negated)));
             }
         }
-        Refuse("not", at, "'not' is supported over type, const, enum, a single required name, and anyOf of those");
+        else
+        {
+            facts.Forbidden.Add(name);
+        }
     }
 }

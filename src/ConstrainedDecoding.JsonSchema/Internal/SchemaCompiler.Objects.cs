@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using ConstrainedDecoding.Grammars;
 using ConstrainedDecoding.Regex;
-using DotNetRegex = System.Text.RegularExpressions.Regex;
 
 namespace ConstrainedDecoding.JsonSchema.Internal;
 
@@ -10,130 +9,37 @@ namespace ConstrainedDecoding.JsonSchema.Internal;
 internal sealed partial class SchemaCompiler
 {
     /// <summary>Objects with at most this many declared properties accept them in any order (subset states); larger ones use schema order.</summary>
-    internal const int MaxAnyOrderProperties = 4;
+    internal const int MaxAnyOrderProperties = 8;
+
+    /// <summary>minProperties/maxProperties up to this many are tracked by counting states.</summary>
+    internal const int MaxCountedProperties = 64;
 
     private sealed record Member(string Name, GrammarExpression Key, GrammarExpression Value, bool Required);
 
     private GrammarExpression? ObjectValue(SchemaFacts facts, Located at)
     {
+        var parts = ObjectParts(facts);
         // Declared names in first-seen order.
         var names = new List<string>();
-        foreach (var part in facts.ObjectParts)
+        foreach (var part in parts)
         {
-            if (part.Element.TryGetProperty("properties", out var props))
+            foreach (var (name, _) in part.Props)
             {
-                if (props.ValueKind != JsonValueKind.Object) throw Malformed("properties", part, "an object");
-                foreach (var p in props.EnumerateObject())
-                {
-                    if (!names.Contains(p.Name)) names.Add(p.Name);
-                }
+                if (!part.Synthetic && !names.Contains(name)) names.Add(name);
             }
         }
         foreach (var r in facts.Required)
         {
             if (!names.Contains(r)) names.Add(r);
         }
-
-        // Extra (undeclared) properties: their value schema and key language.
-        var extraConj = new List<Part>();
-        bool extrasAllowed = true;
-        RegexNode? extraKeyPattern = null;
-        Located? patternOwner = null;
-        foreach (var part in facts.ObjectParts)
-        {
-            if (part.Element.TryGetProperty("patternProperties", out var pp) && pp.ValueKind == JsonValueKind.Object && pp.EnumerateObject().Any())
-            {
-                if (patternOwner is not null) Refuse("patternProperties", part, "patternProperties in more than one merged subschema is not supported");
-                patternOwner = part;
-            }
-            if (part.Element.TryGetProperty("additionalProperties", out var ap))
-            {
-                if (ap.ValueKind == JsonValueKind.False) extrasAllowed = false;
-                else extraConj.Add(new Part(part.Child("additionalProperties", ap), 0));
-            }
-            else if (_options.Strict)
-            {
-                extrasAllowed = false;
-            }
-        }
-        if (_options.Strict && facts.ObjectParts.Count == 0) extrasAllowed = false;
-        List<Part>? patternConj = null;
-        if (patternOwner is { } owner)
-        {
-            var pp = owner.Element.GetProperty("patternProperties");
-            var patterns = pp.EnumerateObject().ToList();
-            bool ownerClosed = owner.Element.TryGetProperty("additionalProperties", out var oap) ? oap.ValueKind == JsonValueKind.False : _options.Strict;
-            string firstSchema = patterns[0].Value.GetRawText();
-            if (!ownerClosed) Refuse("patternProperties", owner, "patternProperties are supported only with additionalProperties: false (the complement of a pattern is not computed)");
-            else if (patterns.Any(p => p.Value.GetRawText() != firstSchema)) Refuse("patternProperties", owner, "several patternProperties with different schemas need regex intersections");
-            else if (names.Any(n => patterns.Any(p => SafeIsMatch(n, p.Name))))
-            {
-                Refuse("patternProperties", owner, "a declared property also matches a property pattern; excluding it from the pattern needs a regex difference");
-            }
-            else
-            {
-                var ppAt = owner.Child("patternProperties", pp);
-                extraKeyPattern = RegexNode.Alternate(patterns.Select(p => ParsePattern(p.Name, "patternProperties", owner, anchored: false)));
-                patternConj = [new Part(ppAt.Child(patterns[0].Name, patterns[0].Value), 0)];
-                foreach (var part in facts.ObjectParts)
-                {
-                    if (part.Id != owner.Id && part.Element.TryGetProperty("additionalProperties", out var ap2) && ap2.ValueKind != JsonValueKind.False)
-                    {
-                        patternConj.Add(new Part(part.Child("additionalProperties", ap2), 0));
-                    }
-                }
-                bool othersClosed = facts.ObjectParts.Any(p => p.Id != owner.Id && p.Element.TryGetProperty("additionalProperties", out var a3) && a3.ValueKind == JsonValueKind.False);
-                if (othersClosed) extraKeyPattern = null;
-            }
-            extrasAllowed = false; // the pattern branch, if any, replaces the plain extras
-        }
-
-        foreach (var pn in facts.PropertyNames)
-        {
-            // Declared names are checked now; undeclared ones would need an intersection with the complement of the declared set.
-            if (extrasAllowed || extraKeyPattern is not null) Refuse("propertyNames", pn, "propertyNames next to additional properties is not supported");
-            var keySchema = Value([new Part(pn, 0)]);
-            if (keySchema is null)
-            {
-                names.RemoveAll(n => !facts.Required.Contains(n));
-                if (names.Count > 0) return null;
-            }
-        }
+        var keyLanguage = PropertyNamesLanguage(facts);
 
         var members = new List<Member>();
         foreach (var name in names)
         {
             bool required = facts.Required.Contains(name);
-            if (facts.Forbidden.Contains(name))
-            {
-                if (required) return null;
-                continue;
-            }
-            var conj = new List<Part>();
-            bool declaredSomewhere = false;
-            foreach (var part in facts.ObjectParts)
-            {
-                bool declared = part.Element.TryGetProperty("properties", out var props) && props.TryGetProperty(name, out var sub) && Add(conj, part.Child("properties", props).Child(name, sub));
-                declaredSomewhere |= declared;
-                if (declared) continue;
-                if (part.Element.TryGetProperty("patternProperties", out var pp) && pp.ValueKind == JsonValueKind.Object)
-                {
-                    bool matched = false;
-                    foreach (var p in pp.EnumerateObject())
-                    {
-                        if (SafeIsMatch(name, p.Name))
-                        {
-                            matched = true;
-                            conj.Add(new Part(part.Child("patternProperties", pp).Child(p.Name, p.Value), 0));
-                        }
-                    }
-                    if (matched) continue;
-                }
-                if (part.Element.TryGetProperty("additionalProperties", out var ap)) conj.Add(new Part(part.Child("additionalProperties", ap), 0));
-                else if (_options.Strict) conj.Add(new Part(new Located(default, -1, "false"), 0));
-            }
-            if (!declaredSomewhere && facts.ObjectParts.Count == 0 && _options.Strict) conj.Add(new Part(new Located(default, -1, "false"), 0));
-            var value = conj.Any(c => c.At.Doc < 0) ? null : Value(conj);
+            bool allowed = !facts.Forbidden.Contains(name) && (keyLanguage is null || RegexAlgebra.IsMatch(keyLanguage, JsonStringRegex.EncodeContent(name)));
+            var value = allowed ? Value([.. MemberConjunction(parts, name), .. facts.PropertyConstraints.Where(c => c.Name == name).Select(c => c.Schema)]) : null;
             if (value is null)
             {
                 if (required) return null;
@@ -142,114 +48,105 @@ internal sealed partial class SchemaCompiler
             members.Add(new Member(name, _tokens.Key(JsonStringRegex.Literal(name), name), value, required));
         }
 
-        GrammarExpression? extra = null;
-        if (extrasAllowed)
-        {
-            var v = Value(extraConj);
-            if (v is not null)
-            {
-                var excluded = names.Concat(facts.Forbidden).Distinct(StringComparer.Ordinal);
-                extra = GrammarExpression.Sequence([_tokens.Key(JsonStringRegex.AnyExcept(excluded), "key"), v]);
-            }
-        }
-        else if (extraKeyPattern is not null && patternConj is not null)
-        {
-            var v = Value(patternConj);
-            if (v is not null) extra = GrammarExpression.Sequence([_tokens.Key(extraKeyPattern, "key"), v]);
-        }
+        var excluded = names.Concat(facts.Forbidden).Distinct(StringComparer.Ordinal).ToList();
+        var extra = ExtraProperties(parts, excluded, keyLanguage, at);
 
         int requiredCount = members.Count(m => m.Required);
         int minProps = facts.MinProperties, maxProps = facts.MaxProperties;
-        bool nonEmpty = false;
-        if (minProps > requiredCount)
+        if (maxProps >= 0 && maxProps < requiredCount) return null;
+        // Bounds that cannot bind are dropped; the others are tracked by counting states.
+        if (minProps <= requiredCount) minProps = 0;
+        if (maxProps >= 0 && extra is null && maxProps >= members.Count) maxProps = -1;
+        int cap = maxProps >= 0 ? maxProps : minProps;
+        if (cap > MaxCountedProperties)
         {
-            if (minProps == 1) nonEmpty = true;
-            else Refuse("minProperties", at, "minProperties above the number of required properties (and above 1) is not supported");
+            Refuse(maxProps >= 0 ? "maxProperties" : "minProperties", at, $"property count bounds above {MaxCountedProperties} are not supported");
+            (minProps, maxProps, cap) = (0, -1, 0);
         }
-        if (maxProps >= 0)
-        {
-            if (maxProps < requiredCount) return null;
-            if (extra is not null || members.Count > maxProps) Refuse("maxProperties", at, "maxProperties is supported only when it cannot be exceeded");
-        }
-        return members.Count <= MaxAnyOrderProperties && members.Count > 1
-            ? AnyOrderObject(members, extra, nonEmpty)
-            : OrderedObject(members, extra, nonEmpty);
+        var counts = new PropertyCount(minProps, maxProps, cap);
+        if (members.Count <= MaxAnyOrderProperties) return members.Count > 1 ? AnyOrderObject(members, extra, counts) : OrderedObject(members, extra, counts);
+        // Too many for any order: schema order, or (a second sound subset) the `required` list's order first, which
+        // instances often follow; both orders are exact about which members may appear.
+        var ordered = OrderedObject(members, extra, counts);
+        var requiredFirst = facts.Required.Select(r => members.Find(m => m.Name == r)).OfType<Member>()
+            .Concat(members.Where(m => !facts.Required.Contains(m.Name))).ToList();
+        if (requiredFirst.Count(m => m.Required) < 2 || requiredFirst.Select(m => m.Name).SequenceEqual(members.Select(m => m.Name))) return ordered;
+        return GrammarExpression.Choice([ordered, OrderedObject(requiredFirst, extra, counts)]);
     }
 
-    private static bool Add(List<Part> conj, Located at)
+    /// <summary>Property counting: the count so far is tracked up to <see cref="Cap"/> (the maximum, else the minimum).</summary>
+    private readonly record struct PropertyCount(int Min, int Max, int Cap)
     {
-        conj.Add(new Part(at, 0));
-        return true;
+        public bool CanAdd(int c) => Max < 0 || c + 1 <= Max;
+
+        public int Next(int c) => Math.Min(c + 1, Cap);
+
+        public bool CanClose(int c) => c >= Min;
     }
 
-    private static bool SafeIsMatch(string input, string pattern)
+    // Members in schema order: F[i,c] (nothing emitted yet) and R[i,c] (something emitted), extras anywhere.
+    private GrammarExpression OrderedObject(List<Member> members, GrammarExpression? extra, PropertyCount counts)
     {
-        try
-        {
-            return DotNetRegex.IsMatch(input, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private string NewRuleName(string hint) => hint + (_ruleCount++).ToString(CultureInfo.InvariantCulture);
-
-    // Members in schema order: F_i (nothing emitted yet) and R_i (something emitted), extras anywhere.
-    private GrammarExpression OrderedObject(List<Member> members, GrammarExpression? extra, bool nonEmpty)
-    {
-        int n = members.Count;
-        var first = new string[n + 1];
-        var rest = new string[n + 1];
+        int n = members.Count, k = counts.Cap;
+        var first = new string[n + 1, k + 1];
+        var rest = new string[n + 1, k + 1];
         for (int i = 0; i <= n; i++)
         {
-            first[i] = NewRuleName("of");
-            rest[i] = NewRuleName("or");
+            for (int c = 0; c <= k; c++)
+            {
+                first[i, c] = NewRuleName("of");
+                rest[i, c] = NewRuleName("or");
+            }
         }
         var close = _tokens.CloseBrace;
         for (int i = 0; i <= n; i++)
         {
-            var f = new List<GrammarExpression>();
-            var r = new List<GrammarExpression>();
-            if (i < n)
+            for (int c = 0; c <= k; c++)
             {
-                var m = members[i];
-                f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(rest[i + 1])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(rest[i + 1])]));
-                if (!m.Required)
+                var f = new List<GrammarExpression>();
+                var r = new List<GrammarExpression>();
+                if (i < n)
                 {
-                    f.Add(Ref(first[i + 1]));
-                    r.Add(Ref(rest[i + 1]));
+                    var m = members[i];
+                    if (counts.CanAdd(c))
+                    {
+                        f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(rest[i + 1, counts.Next(c)])]));
+                        r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(rest[i + 1, counts.Next(c)])]));
+                    }
+                    if (!m.Required)
+                    {
+                        f.Add(Ref(first[i + 1, c]));
+                        r.Add(Ref(rest[i + 1, c]));
+                    }
                 }
+                else if (counts.CanClose(c))
+                {
+                    f.Add(close);
+                    r.Add(close);
+                }
+                if (extra is not null && counts.CanAdd(c))
+                {
+                    f.Add(GrammarExpression.Sequence([extra, Ref(rest[i, counts.Next(c)])]));
+                    r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(rest[i, counts.Next(c)])]));
+                }
+                _builder.DefineRule(first[i, c], Choice(f), default);
+                _builder.DefineRule(rest[i, c], Choice(r), default);
             }
-            else
-            {
-                if (!nonEmpty) f.Add(close);
-                r.Add(close);
-            }
-            if (extra is not null)
-            {
-                f.Add(GrammarExpression.Sequence([extra, Ref(rest[i])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(rest[i])]));
-            }
-            _builder.DefineRule(first[i], GrammarExpression.Choice(f), default);
-            _builder.DefineRule(rest[i], GrammarExpression.Choice(r), default);
         }
-        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(first[0])]);
+        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(first[0, 0])]);
     }
 
     // Small objects: any order, tracked by the set of members already written (exact for required and duplicates).
-    private GrammarExpression AnyOrderObject(List<Member> members, GrammarExpression? extra, bool nonEmpty)
+    private GrammarExpression AnyOrderObject(List<Member> members, GrammarExpression? extra, PropertyCount counts)
     {
-        int n = members.Count;
+        int n = members.Count, k = counts.Cap;
         int full = (1 << n) - 1;
-        var firstNames = new string[full + 1];
-        var restNames = new string[full + 1];
+        // Nothing written yet is only the start state; every other state has written something (comma first).
+        string firstName = NewRuleName("af");
+        var restNames = new string[full + 1, k + 1];
         for (int s = 0; s <= full; s++)
         {
-            firstNames[s] = NewRuleName("af");
-            restNames[s] = NewRuleName("ar");
+            for (int c = 0; c <= k; c++) restNames[s, c] = NewRuleName("ar");
         }
         int requiredMask = 0;
         for (int i = 0; i < n; i++)
@@ -258,30 +155,41 @@ internal sealed partial class SchemaCompiler
         }
         for (int s = 0; s <= full; s++)
         {
-            var f = new List<GrammarExpression>();
-            var r = new List<GrammarExpression>();
-            for (int i = 0; i < n; i++)
+            for (int c = 0; c <= k; c++)
             {
-                if ((s & (1 << i)) != 0) continue;
-                var m = members[i];
-                f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(restNames[s | (1 << i)])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(restNames[s | (1 << i)])]));
+                var f = new List<GrammarExpression>();
+                var r = new List<GrammarExpression>();
+                if (counts.CanAdd(c))
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        if ((s & (1 << i)) != 0) continue;
+                        var m = members[i];
+                        f.Add(GrammarExpression.Sequence([m.Key, m.Value, Ref(restNames[s | (1 << i), counts.Next(c)])]));
+                        r.Add(GrammarExpression.Sequence([_tokens.Comma, m.Key, m.Value, Ref(restNames[s | (1 << i), counts.Next(c)])]));
+                    }
+                }
+                if ((s & requiredMask) == requiredMask && counts.CanClose(c))
+                {
+                    f.Add(_tokens.CloseBrace);
+                    r.Add(_tokens.CloseBrace);
+                }
+                if (extra is not null && counts.CanAdd(c))
+                {
+                    f.Add(GrammarExpression.Sequence([extra, Ref(restNames[s, counts.Next(c)])]));
+                    r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(restNames[s, counts.Next(c)])]));
+                }
+                if (s == 0 && c == 0) _builder.DefineRule(firstName, Choice(f), default);
+                _builder.DefineRule(restNames[s, c], Choice(r), default);
             }
-            if ((s & requiredMask) == requiredMask)
-            {
-                if (!(nonEmpty && s == 0)) f.Add(_tokens.CloseBrace);
-                r.Add(_tokens.CloseBrace);
-            }
-            if (extra is not null)
-            {
-                f.Add(GrammarExpression.Sequence([extra, Ref(restNames[s])]));
-                r.Add(GrammarExpression.Sequence([_tokens.Comma, extra, Ref(restNames[s])]));
-            }
-            _builder.DefineRule(firstNames[s], f.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(f), default);
-            _builder.DefineRule(restNames[s], r.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(r), default);
         }
-        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstNames[0])]);
+        return GrammarExpression.Sequence([_tokens.OpenBrace, Ref(firstName)]);
     }
+
+    private static GrammarExpression Choice(List<GrammarExpression> items) =>
+        items.Count == 0 ? GrammarExpression.Pattern(RegexNode.Nothing, "nothing") : GrammarExpression.Choice(items);
+
+    private string NewRuleName(string hint) => hint + (_ruleCount++).ToString(CultureInfo.InvariantCulture);
 
     private static GrammarExpression Ref(string name) => GrammarExpression.RuleReference(name, default);
 }

@@ -20,13 +20,13 @@ internal sealed partial class SchemaCompiler
         var facts = Merge(flat);
         if (facts is null || facts.Types == JsonTypes.None) return null;
         var at = flat.Count > 0 ? flat[0].At : _registry.Root;
-        if (facts.Values is not null) return EmitValues(facts, at);
+        if (facts.Values is not null) return EmitValues(facts.Values, at, flat);
         var choices = new List<GrammarExpression>();
         var types = facts.Types;
         foreach (var ex in facts.ExcludedValues)
         {
             var t = JsonValues.TypeOf(ex);
-            if (t is JsonTypes.Null or JsonTypes.Boolean or JsonTypes.String || (types & t) == 0) continue;
+            if (t is JsonTypes.Null or JsonTypes.Boolean or JsonTypes.String or JsonTypes.Integer or JsonTypes.NonInteger || (types & t) == 0) continue;
             Refuse("not", at, "excluding an object, array or number value is not supported");
         }
         bool Excluded(string literal) => facts.ExcludedValues.Any(e => e.ValueKind is JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False && e.GetRawText() == literal);
@@ -64,6 +64,8 @@ internal sealed partial class SchemaCompiler
     {
         int min = facts.MinLength, max = facts.MaxLength;
         if (max >= 0 && min > max) return null;
+        // A maximum above the bound is lowered to it: a sound subset (longer strings are rejected, never accepted).
+        if (max > MaxStringLengthBound && min <= MaxStringLengthBound) max = MaxStringLengthBound;
         if (min > MaxStringLengthBound || max > MaxStringLengthBound)
         {
             Refuse(max > MaxStringLengthBound ? "maxLength" : "minLength", at, $"string length bounds above {MaxStringLengthBound} are not supported");
@@ -88,36 +90,56 @@ internal sealed partial class SchemaCompiler
             }
         }
         var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
-        if (excluded.Count > 0)
+        if (regular.Count == 0 && facts.NegatedPatterns.Count == 0)
         {
-            if (regular.Count == 0 && min == 0 && max < 0) return JsonStringRegex.AnyExcept(excluded);
-            Refuse("not", at, "excluding string values next to pattern, format or length constraints is not supported");
+            if (excluded.Count > 0 && min == 0 && max < 0) return JsonStringRegex.AnyExcept(excluded);
+            if (excluded.Count == 0) return JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
         }
-        if (regular.Count == 0) return JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
-        if (regular.Count > 1)
+        // Several constraints: intersect their languages (the length bound as a plain repeat when it is the only one).
+        RegexNode? content = null;
+        (string Keyword, string Source, Located At, bool IsFormat) last = regular.Count > 0 ? regular[^1] : ("minLength", "", at, false);
+        try
         {
-            Refuse(regular[1].Keyword, regular[1].At, "more than one pattern/format on one string needs a regex intersection, which is not supported");
-        }
-        var (keyword, source, where, isFormat) = regular[0];
-        if (min > 0 || max >= 0)
-        {
-            if (isFormat)
+            foreach (var (keyword, source, where, isFormat) in regular)
             {
-                string fname = facts.Formats.First(f => StringFormats.TryGetPattern(f.Format, out var s) && s == source).Format;
-                if (!(StringFormats.TryGetLength(fname, out var len) && len.Min >= min && (max < 0 || len.Max <= max)))
+                RegexNode node;
+                if (regular.Count == 1 && facts.NegatedPatterns.Count == 0 && !isFormat && (min > 0 || max >= 0) && SimpleRepeat(source, min, maxOrUnbounded) is { } simple)
                 {
-                    Refuse("maxLength", at, $"length bounds next to format '{fname}' need a regex intersection, which is not supported");
-                    return ParsePattern(source, keyword, where, anchored: true);
+                    return excluded.Count == 0 ? simple : RegexAlgebra.Intersect(simple, JsonStringRegex.AnyExcept(excluded));
+                }
+                last = (keyword, source, where, isFormat);
+                node = ParsePattern(source, keyword, where, anchored: isFormat);
+                content = content is null ? node : RegexAlgebra.Intersect(content, node);
+            }
+            if (min > 0 || max >= 0)
+            {
+                bool implied = regular.Count == 1 && regular[0].IsFormat && FormatLengthWithin(facts, regular[0].Source, min, max);
+                if (!implied)
+                {
+                    var length = JsonStringRegex.Repeat(CodepointSet.Any, min, maxOrUnbounded);
+                    content = content is null ? length : RegexAlgebra.Intersect(content, length);
                 }
             }
-            else
+            if (excluded.Count > 0) content = RegexAlgebra.Intersect(content ?? RegexNode.Star(JsonStringRegex.AnyChar), JsonStringRegex.AnyExcept(excluded));
+            foreach (var (source, where, isFormat) in facts.NegatedPatterns)
             {
-                var simple = SimpleRepeat(source, min, maxOrUnbounded);
-                if (simple is not null) return simple;
-                Refuse("maxLength", at, "length bounds next to a pattern are supported only for patterns of the form ^[class]{n,m}$");
+                last = (isFormat ? "format" : "pattern", source, where, isFormat);
+                content = RegexAlgebra.Difference(content ?? RegexNode.Star(JsonStringRegex.AnyChar), ParsePattern(source, last.Keyword, where, anchored: isFormat));
             }
         }
-        return ParsePattern(source, keyword, where, anchored: isFormat);
+        catch (GrammarLimitException e)
+        {
+            Refuse(last.Keyword, last.At, "the string constraints are too large to intersect: " + e.Message);
+            return content ?? RegexNode.Star(JsonStringRegex.AnyChar);
+        }
+        return content is null || RegexAlgebra.IsEmpty(content) ? null : content;
+    }
+
+    // Whether every string of a format already has a length within [min, max].
+    private static bool FormatLengthWithin(SchemaFacts facts, string source, int min, int max)
+    {
+        string fname = facts.Formats.First(f => StringFormats.TryGetPattern(f.Format, out var s) && s == source).Format;
+        return StringFormats.TryGetLength(fname, out var len) && len.Min >= min && (max < 0 || len.Max <= max);
     }
 
     private RegexNode ParsePattern(string source, string keyword, Located at, bool anchored)
@@ -170,15 +192,63 @@ internal sealed partial class SchemaCompiler
         return JsonStringRegex.Repeat(set, lo, hi);
     }
 
+    // The number terminal; excluded values (not/const) are subtracted from its plain spellings, whose value-equal
+    // spellings the literal regexes cover exactly (exponent forms are dropped: a sound subset).
     private RegexNode? NumberPattern(SchemaFacts facts, JsonTypes types, Located at)
+    {
+        var number = NumberPatternCore(facts, types, at);
+        if (number is not null && facts.MultipleOf.Count > 0) number = MultipleOfPattern(facts, types, number);
+        var excluded = facts.ExcludedValues.Where(e => e.ValueKind == JsonValueKind.Number).ToList();
+        if (number is null || excluded.Count == 0) return number;
+        if (excluded.Any(e => !JsonDecimal.TryParse(e.GetRawText(), out _)))
+        {
+            Refuse("not", at, "excluding a number outside the supported range");
+            return number;
+        }
+        try
+        {
+            var result = RegexAlgebra.Difference(RegexAlgebra.Intersect(number, NumberRegex.AnyPlainNumber), RegexNode.Alternate(excluded.Select(ScalarLiteral)));
+            return RegexAlgebra.IsEmpty(result) ? null : result;
+        }
+        catch (GrammarLimitException e)
+        {
+            Refuse("not", at, "the excluded numbers are too many to subtract: " + e.Message);
+            return number;
+        }
+    }
+
+    // multipleOf: intersected with the plain spellings of the multiples (a divisibility automaton; exponent forms are
+    // dropped, a sound subset). Integer divisors of integer-only numbers keep every integer spelling.
+    private RegexNode? MultipleOfPattern(SchemaFacts facts, JsonTypes types, RegexNode number)
     {
         bool integerOnly = (types & JsonTypes.NonInteger) == 0;
         foreach (var (d, dat) in facts.MultipleOf)
         {
             if (d.Sign <= 0) throw Malformed("multipleOf", dat, "a number greater than 0");
-            bool trivial = integerOnly && d.IsInteger && d.CompareTo(JsonDecimal.FromInteger(1)) == 0;
-            if (!trivial) Refuse("multipleOf", dat, "multipleOf other than 1 on integers is not supported yet");
+            if (integerOnly && d.IsInteger && d.CompareTo(JsonDecimal.FromInteger(1)) == 0) continue;
+            var multiples = NumberRegex.MultipleOf(d);
+            if (multiples is null)
+            {
+                Refuse("multipleOf", dat, $"multipleOf {d} needs too many remainder states (at most {NumberRegex.MaxMultipleOfStates})");
+                continue;
+            }
+            try
+            {
+                number = RegexAlgebra.Intersect(number, multiples);
+            }
+            catch (GrammarLimitException e)
+            {
+                Refuse("multipleOf", dat, "multipleOf next to these bounds is too large to combine: " + e.Message);
+                continue;
+            }
+            if (RegexAlgebra.IsEmpty(number)) return null;
         }
+        return number;
+    }
+
+    private RegexNode? NumberPatternCore(SchemaFacts facts, JsonTypes types, Located at)
+    {
+        bool integerOnly = (types & JsonTypes.NonInteger) == 0;
         var lo = facts.Minimum;
         var hi = facts.Maximum;
         if (integerOnly)
@@ -191,8 +261,15 @@ internal sealed partial class SchemaCompiler
         if ((types & JsonTypes.Integer) == 0)
         {
             // Integers excluded (e.g. by not: {type: integer}): plain decimals with a non-zero fraction digit.
-            if (lo is not null || hi is not null) Refuse("not", at, "numeric bounds on non-integer-only numbers are not supported");
-            return NumberRegex.NonIntegerDecimal;
+            if (lo is null && hi is null) return NumberRegex.NonIntegerDecimal;
+            var bounded = NumberRegex.DecimalRange(lo, hi);
+            if (bounded is null)
+            {
+                Refuse("not", at, "these numeric bounds on non-integer numbers are not supported");
+                return NumberRegex.NonIntegerDecimal;
+            }
+            var nonInteger = RegexAlgebra.Intersect(bounded, NumberRegex.NonIntegerDecimal);
+            return RegexAlgebra.IsEmpty(nonInteger) ? null : nonInteger;
         }
         if (lo is null && hi is null) return NumberRegex.AnyNumber;
         var range = NumberRegex.DecimalRange(lo, hi);
@@ -205,14 +282,15 @@ internal sealed partial class SchemaCompiler
     }
 
     // enum / const: the allowed values that pass the other constraints.
-    private GrammarExpression? EmitValues(SchemaFacts facts, Located at)
+    private GrammarExpression? EmitValues(List<JsonElement> values, Located at, List<Part> flat)
     {
         var choices = new List<GrammarExpression>();
         var scalars = new List<RegexNode>();
-        foreach (var v in facts.Values!)
+        var kept = new List<JsonElement>();
+        foreach (var v in values)
         {
-            if (facts.ExcludedValues.Any(e => JsonValues.Equal(e, v))) continue;
-            if (!Admits(facts, v, at)) continue;
+            if (kept.Any(k => JsonValues.Equal(k, v)) || !SatisfiesAll(flat, v)) continue;
+            kept.Add(v);
             if (v.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
             {
                 var structured = LiteralValue(v, at, 0);
@@ -295,20 +373,20 @@ internal sealed partial class SchemaCompiler
                 string s = v.GetString()!;
                 int len = s.EnumerateRunes().Count();
                 if (len < facts.MinLength || (facts.MaxLength >= 0 && len > facts.MaxLength)) return false;
+                // The same compiled regexes the string terminal uses (ECMAScript semantics, not .NET's).
                 foreach (var (p, pat) in facts.Patterns)
                 {
-                    try
-                    {
-                        if (!DotNetRegex.IsMatch(s, p, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) return false;
-                    }
-                    catch (ArgumentException)
-                    {
-                        Refuse("pattern", pat, "the pattern cannot be evaluated on the enum values");
-                    }
+                    if (!RegexAlgebra.IsMatch(ParsePattern(p, "pattern", pat, anchored: false), JsonStringRegex.EncodeContent(s))) return false;
                 }
                 foreach (var (f, fat) in facts.Formats)
                 {
-                    if (StringFormats.TryGetPattern(f, out var fp) && !DotNetRegex.IsMatch(s, "^(?:" + fp + ")$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) return false;
+                    if (StringFormats.TryGetPattern(f, out var fp) && !RegexAlgebra.IsMatch(ParsePattern(fp, "format", fat, anchored: true), JsonStringRegex.EncodeContent(s))) return false;
+                    if (StringFormats.IsRefused(f)) Refuse("format", fat, $"format '{f}' is not enforced by this compiler");
+                }
+                foreach (var (source, where, isFormat) in facts.NegatedPatterns)
+                {
+                    // Exact: the same compiled regex the string terminal would use.
+                    if (RegexAlgebra.IsMatch(ParsePattern(source, isFormat ? "format" : "pattern", where, anchored: isFormat), JsonStringRegex.EncodeContent(s))) return false;
                 }
                 return true;
             case JsonValueKind.Number:

@@ -37,6 +37,9 @@ internal sealed class SchemaFacts
 
     public List<(string Format, Located At)> Formats { get; } = [];
 
+    /// <summary>Patterns (or format regexes, anchored) the string must not match.</summary>
+    public List<(string Source, Located At, bool IsFormat)> NegatedPatterns { get; } = [];
+
     public NumberBound? Minimum { get; set; }
 
     public NumberBound? Maximum { get; set; }
@@ -47,6 +50,9 @@ internal sealed class SchemaFacts
     public List<Located> ObjectParts { get; } = [];
 
     public List<string> Required { get; } = [];
+
+    /// <summary>More constraints on the values of named properties (complements of <c>properties</c> entries).</summary>
+    public List<(string Name, SchemaCompiler.Part Schema)> PropertyConstraints { get; } = [];
 
     public HashSet<string> Forbidden { get; } = new(StringComparer.Ordinal);
 
@@ -59,11 +65,26 @@ internal sealed class SchemaFacts
     /// <summary>Schema objects with array keywords (items, prefixItems, additionalItems).</summary>
     public List<Located> ArrayParts { get; } = [];
 
+    /// <summary>More constraints on items at given positions (complements of positional schemas).</summary>
+    public List<(int Index, SchemaCompiler.Part Schema)> PrefixConstraints { get; } = [];
+
     public int MinItems { get; set; }
 
     public int MaxItems { get; set; } = -1;
 
     public Located? UniqueItems { get; set; }
+
+    /// <summary>Schema objects with <c>contains</c> (and their minContains/maxContains).</summary>
+    public List<Located> Contains { get; } = [];
+
+    /// <summary>Schema objects with an <c>unevaluatedProperties</c> other than <c>true</c>.</summary>
+    public List<Located> UnevaluatedProperties { get; } = [];
+
+    /// <summary>Schema objects with an <c>unevaluatedItems</c> other than <c>true</c>.</summary>
+    public List<Located> UnevaluatedItems { get; } = [];
+
+    /// <summary>Ids of every subschema in the conjunction (for annotation collection by unevaluated*).</summary>
+    public HashSet<string> FlatIds { get; } = new(StringComparer.Ordinal);
 
     public static void Narrow(ref NumberBound? current, NumberBound next, bool isLower)
     {

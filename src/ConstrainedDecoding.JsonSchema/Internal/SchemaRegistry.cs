@@ -27,14 +27,37 @@ internal sealed class SchemaRegistry
     // Keywords whose values are data, not subschemas: never scanned for identifiers.
     private static readonly HashSet<string> s_dataKeywords = new(StringComparer.Ordinal) { "enum", "const", "default", "examples", "example" };
 
+    // Keywords whose value is a schema or an array of schemas, and those whose value maps names to schemas.
+    private static readonly HashSet<string> s_schemaKeywords = new(StringComparer.Ordinal)
+    {
+        "items", "prefixItems", "additionalItems", "additionalProperties", "allOf", "anyOf", "oneOf", "not", "if", "then",
+        "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "contentSchema",
+    };
+
+    private static readonly HashSet<string> s_schemaMapKeywords = new(StringComparer.Ordinal)
+    {
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies",
+    };
+
+    private enum ScanKind
+    {
+        Schema,
+        Map,
+        Data,
+    }
+
     private readonly List<(JsonElement Root, string Name)> _docs = [];
     private readonly Dictionary<string, (int Doc, string Pointer)> _resources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Uri> _bases = new(StringComparer.Ordinal);
     private readonly Func<Uri, JsonElement?>? _remote;
     private readonly bool _draft4Ids;
 
-    public SchemaRegistry(JsonElement root, bool draft4Ids, Func<Uri, JsonElement?>? remote)
+    // Drafts 4-7: keywords next to $ref are ignored, $id included (it does not change the base of that $ref).
+    private readonly bool _refIgnoresSiblings;
+
+    public SchemaRegistry(JsonElement root, bool draft4Ids, Func<Uri, JsonElement?>? remote, bool refIgnoresSiblings = false)
     {
+        _refIgnoresSiblings = refIgnoresSiblings;
         _remote = remote;
         _draft4Ids = draft4Ids;
         AddDocument(root, s_defaultBase);
@@ -55,12 +78,19 @@ internal sealed class SchemaRegistry
         return doc;
     }
 
-    private void Scan(JsonElement el, int doc, string pointer, Uri baseUri, int depth)
+    private void Scan(JsonElement el, int doc, string pointer, Uri baseUri, int depth, ScanKind kind = ScanKind.Schema)
     {
         if (depth > 200) return;
         if (el.ValueKind == JsonValueKind.Object)
         {
-            if (TryGetId(el, out var id) && TryResolve(baseUri, id, out var idUri))
+            if (kind == ScanKind.Map)
+            {
+                foreach (var p in el.EnumerateObject()) Scan(p.Value, doc, pointer + "/" + Located.Escape(p.Name), baseUri, depth + 1);
+                return;
+            }
+            // Identifiers count only in schemas, not in values of unknown keywords (which are not schemas).
+            bool idIgnored = _refIgnoresSiblings && el.TryGetProperty("$ref", out _);
+            if (kind != ScanKind.Data && !idIgnored && TryGetId(el, out var id) && TryResolve(baseUri, id, out var idUri))
             {
                 if (id.StartsWith('#') && id.Length > 1)
                 {
@@ -72,7 +102,7 @@ internal sealed class SchemaRegistry
                     _resources.TryAdd(WithoutFragment(idUri), (doc, pointer));
                 }
             }
-            if (el.TryGetProperty("$anchor", out var anchor) && anchor.ValueKind == JsonValueKind.String)
+            if (kind != ScanKind.Data && el.TryGetProperty("$anchor", out var anchor) && anchor.ValueKind == JsonValueKind.String)
             {
                 _resources.TryAdd(WithoutFragment(baseUri) + "#" + anchor.GetString(), (doc, pointer));
             }
@@ -80,7 +110,11 @@ internal sealed class SchemaRegistry
             foreach (var p in el.EnumerateObject())
             {
                 if (s_dataKeywords.Contains(p.Name)) continue;
-                Scan(p.Value, doc, pointer + "/" + Located.Escape(p.Name), baseUri, depth + 1);
+                var childKind = kind == ScanKind.Data ? ScanKind.Data
+                    : s_schemaMapKeywords.Contains(p.Name) ? ScanKind.Map
+                    : s_schemaKeywords.Contains(p.Name) ? ScanKind.Schema
+                    : ScanKind.Data;
+                Scan(p.Value, doc, pointer + "/" + Located.Escape(p.Name), baseUri, depth + 1, childKind);
             }
         }
         else if (el.ValueKind == JsonValueKind.Array)
@@ -88,7 +122,7 @@ internal sealed class SchemaRegistry
             int i = 0;
             foreach (var item in el.EnumerateArray())
             {
-                Scan(item, doc, pointer + "/" + i++, baseUri, depth + 1);
+                Scan(item, doc, pointer + "/" + i++, baseUri, depth + 1, kind == ScanKind.Data ? ScanKind.Data : ScanKind.Schema);
             }
         }
     }

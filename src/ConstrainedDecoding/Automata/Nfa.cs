@@ -159,9 +159,33 @@ internal sealed class Nfa
                     AddEps(cur, final);
                     return (s, final);
                 }
+            case AutomatonRegex d:
+                return Automaton(d);
             default:
                 throw new InvalidOperationException("Unknown regex node " + node.GetType().Name);
         }
+    }
+
+    // One hub state per automaton state, ε-edges from the hub to one byte-edge state per transition, and from
+    // accepting hubs to a common end.
+    private (int Start, int End) Automaton(AutomatonRegex d)
+    {
+        int n = d.StateCount;
+        var hub = new int[n];
+        for (int i = 0; i < n; i++) hub[i] = NewState();
+        int end = NewState();
+        for (int i = 0; i < n; i++)
+        {
+            foreach (var (bytes, target) in d.Edges[i])
+            {
+                int x = NewState();
+                ByteTarget[x] = hub[target];
+                ByteSetId[x] = SetId(bytes);
+                AddEps(hub[i], x);
+            }
+            if (d.Accepting[i]) AddEps(hub[i], end);
+        }
+        return (hub[d.Start], end);
     }
 
     private void ComputeLive()

@@ -1,0 +1,206 @@
+using System.Collections.Immutable;
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Grammars;
+
+namespace ConstrainedDecoding.Regex;
+
+/// <summary>
+/// Boolean operations on regular languages over bytes (intersection, difference) and membership/emptiness
+/// tests. The constructions explore the product of the operands' lazy DFAs from the start, so only reachable
+/// pairs are built; the result is trimmed and bounded by <see cref="Limits.MaxProductStates"/>.
+/// </summary>
+public static class RegexAlgebra
+{
+    // Lazy DFAs of the nodes operated on (membership tests and products reuse them while the node lives).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RegexNode, LazyDfa> s_dfas = [];
+
+    /// <summary>Strings matched by both <paramref name="a"/> and <paramref name="b"/>.</summary>
+    /// <exception cref="GrammarLimitException">The product automaton exceeds <see cref="Limits.MaxProductStates"/>.</exception>
+    public static RegexNode Intersect(RegexNode a, RegexNode b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Key == b.Key) return a;
+        return Product(a, b, difference: false);
+    }
+
+    /// <summary>Strings matched by <paramref name="a"/> and not by <paramref name="b"/>.</summary>
+    /// <exception cref="GrammarLimitException">The product automaton exceeds <see cref="Limits.MaxProductStates"/>.</exception>
+    public static RegexNode Difference(RegexNode a, RegexNode b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Key == b.Key) return RegexNode.Nothing;
+        return Product(a, b, difference: true);
+    }
+
+    /// <summary>Whether <paramref name="node"/> matches no string at all (not even the empty one).</summary>
+    public static bool IsEmpty(RegexNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.IsNullable) return false;
+        if (node is AutomatonRegex) return false; // trimmed: every state reaches acceptance
+        return s_dfas.GetValue(node, n => new LazyDfa(n)).IsEmptyLanguage;
+    }
+
+    /// <summary>Whether <paramref name="node"/> matches exactly <paramref name="input"/>.</summary>
+    public static bool IsMatch(RegexNode node, ReadOnlySpan<byte> input)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (input.IsEmpty) return node.IsNullable;
+        var dfa = s_dfas.GetValue(node, n => new LazyDfa(n));
+        int s = dfa.Run(LazyDfa.Initial, input);
+        return s != LazyDfa.Dead && dfa.IsAccepting(s);
+    }
+
+    /// <summary>
+    /// A regex node for a deterministic automaton given by its transitions: state 0 starts, <paramref name="accepting"/>
+    /// marks the final states, and <paramref name="edges"/> lists each state's (disjoint) byte sets and targets.
+    /// States that cannot reach a final state are trimmed; the result is <see cref="RegexNode.Nothing"/> when none is left.
+    /// </summary>
+    /// <param name="key">A canonical description of the language (used as the node's cache key): equal keys must mean equal languages.</param>
+    /// <param name="accepting">Whether each state accepts.</param>
+    /// <param name="edges">Each state's transitions; byte sets of one state must be disjoint.</param>
+    /// <exception cref="ArgumentException">The transitions are malformed (a target out of range, overlapping byte sets, sizes differ).</exception>
+    /// <exception cref="GrammarLimitException">More than <see cref="Limits.MaxProductStates"/> states.</exception>
+    public static RegexNode FromAutomaton(string key, IReadOnlyList<bool> accepting, IReadOnlyList<IReadOnlyList<(ByteSet Bytes, int Target)>> edges)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(accepting);
+        ArgumentNullException.ThrowIfNull(edges);
+        int n = accepting.Count;
+        if (n == 0 || edges.Count != n) throw new ArgumentException("expected one edge list per state and at least one state", nameof(edges));
+        if (n > Limits.MaxProductStates)
+        {
+            throw new GrammarLimitException(nameof(Limits.MaxProductStates), Limits.MaxProductStates, "Automaton states");
+        }
+        var lists = new List<List<(ByteSet, int)>>(n);
+        for (int i = 0; i < n; i++)
+        {
+            var seen = ByteSet.Empty;
+            var list = new List<(ByteSet, int)>();
+            foreach (var (bytes, target) in edges[i])
+            {
+                if (target < 0 || target >= n) throw new ArgumentException($"unexpected target {target} of state {i}, expected 0..{n - 1}", nameof(edges));
+                if (!seen.Intersect(bytes).IsEmpty) throw new ArgumentException($"unexpected overlapping byte sets in state {i}, expected disjoint sets", nameof(edges));
+                seen = seen.Union(bytes);
+                if (!bytes.IsEmpty) list.Add((bytes, target));
+            }
+            lists.Add(list);
+        }
+        return Trim("(automaton:" + key + ")", accepting.ToList(), lists);
+    }
+
+    private static RegexNode Product(RegexNode a, RegexNode b, bool difference)
+    {
+        string key = "(" + a.Key + (difference ? "&~" : "&") + b.Key + ")";
+        if (IsEmpty(a)) return RegexNode.Nothing;
+        if (IsEmpty(b)) return difference ? a : RegexNode.Nothing;
+        var da = s_dfas.GetValue(a, n => new LazyDfa(n));
+        var db = s_dfas.GetValue(b, n => new LazyDfa(n));
+        var index = new Dictionary<(int, int), int>();
+        var pairs = new List<(int A, int B)>();
+        var edges = new List<List<(ByteSet, int)>>();
+        var accepting = new List<bool>();
+        int Intern(int x, int y)
+        {
+            if (index.TryGetValue((x, y), out int id)) return id;
+            if (pairs.Count >= Limits.MaxProductStates)
+            {
+                throw new GrammarLimitException(nameof(Limits.MaxProductStates), Limits.MaxProductStates, "Regex intersection/difference (product automaton states)");
+            }
+            id = pairs.Count;
+            index[(x, y)] = id;
+            pairs.Add((x, y));
+            edges.Add([]);
+            bool accA = x == LazyDfa.Initial ? a.IsNullable : da.IsAccepting(x);
+            bool accB = y != LazyDfa.Dead && (y == LazyDfa.Initial ? b.IsNullable : db.IsAccepting(y));
+            accepting.Add(difference ? accA && !accB : accA && accB);
+            return id;
+        }
+        Intern(LazyDfa.Initial, LazyDfa.Initial);
+        // Bytes in the same class of both automata behave alike: step one representative per joint class.
+        var jointIndex = new Dictionary<(byte, byte), int>();
+        var representatives = new List<byte>();
+        var members = new List<ByteSet>();
+        var classA = da.ByteClasses;
+        var classB = db.ByteClasses;
+        for (int c = 0; c < 256; c++)
+        {
+            var k = (classA[c], classB[c]);
+            if (!jointIndex.TryGetValue(k, out int j))
+            {
+                j = representatives.Count;
+                jointIndex[k] = j;
+                representatives.Add((byte)c);
+                members.Add(ByteSet.Empty);
+            }
+            members[j] = members[j].With((byte)c);
+        }
+        var groups = new Dictionary<int, ByteSet>();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var (x, y) = pairs[i];
+            groups.Clear();
+            for (int j = 0; j < representatives.Count; j++)
+            {
+                byte bt = representatives[j];
+                int nx = da.Step(x, bt);
+                if (nx == LazyDfa.Dead) continue;
+                int ny = y == LazyDfa.Dead ? LazyDfa.Dead : db.Step(y, bt);
+                if (ny == LazyDfa.Dead && !difference) continue;
+                int t = Intern(nx, ny);
+                groups[t] = groups.TryGetValue(t, out var set) ? set.Union(members[j]) : members[j];
+            }
+            foreach (var (t, set) in groups) edges[i].Add((set, t));
+        }
+        return Trim(key, accepting, edges);
+    }
+
+    // Keeps the states that reach an accepting state, renumbered; Nothing when the start state is not among them.
+    private static RegexNode Trim(string key, List<bool> accepting, List<List<(ByteSet Bytes, int Target)>> edges)
+    {
+        int n = accepting.Count;
+        var reverse = new List<int>[n];
+        for (int i = 0; i < n; i++) reverse[i] = [];
+        for (int i = 0; i < n; i++)
+        {
+            foreach (var (_, t) in edges[i]) reverse[t].Add(i);
+        }
+        var live = new bool[n];
+        var stack = new Stack<int>();
+        for (int i = 0; i < n; i++)
+        {
+            if (accepting[i])
+            {
+                live[i] = true;
+                stack.Push(i);
+            }
+        }
+        while (stack.Count > 0)
+        {
+            int x = stack.Pop();
+            foreach (int y in reverse[x])
+            {
+                if (!live[y])
+                {
+                    live[y] = true;
+                    stack.Push(y);
+                }
+            }
+        }
+        if (!live[0]) return RegexNode.Nothing;
+        var map = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) map[i] = live[i] ? count++ : -1;
+        var acc = ImmutableArray.CreateBuilder<bool>(count);
+        var outEdges = ImmutableArray.CreateBuilder<ImmutableArray<(ByteSet, int)>>(count);
+        for (int i = 0; i < n; i++)
+        {
+            if (!live[i]) continue;
+            acc.Add(accepting[i]);
+            outEdges.Add(edges[i].Where(e => live[e.Target]).Select(e => (e.Bytes, map[e.Target])).ToImmutableArray());
+        }
+        return new AutomatonRegex(key, 0, acc.MoveToImmutable(), outEdges.MoveToImmutable());
+    }
+}
