@@ -8,8 +8,8 @@ namespace ConstrainedDecoding.JsonSchema.Internal;
 // Emission of values from merged facts: enums, null, booleans, strings and numbers.
 internal sealed partial class SchemaCompiler
 {
-    /// <summary>Largest maxLength (or minLength) compiled into a string terminal; the NFA repeats the character body this often.</summary>
-    internal const int MaxStringLengthBound = 20_000;
+    /// <summary>Largest maxLength (or minLength) compiled into a string terminal (bounded repeats this long are built lazily, as derivatives).</summary>
+    internal const int MaxStringLengthBound = 10_000_000;
 
     private static readonly DotNetRegex s_simpleRepeat = new(
         @"^\^?(?<atom>\[(?:[^\]\\]|\\.)+\]|\\[dwsDWS]|\.)(?<q>\*|\+|\{(?<min>\d+)(?<comma>,(?<max>\d*))?\})\$?$",
