@@ -63,7 +63,7 @@ internal sealed class BoundaryTable
             signature = SignatureLocked(expectedId);
         }
         var table = _grammar.TerminalTables[terminal];
-        bt = ComputeShared(new SharedBoundaryKey(table, state, -1, signature), () => table.GetState(state).AcceptNodes, expected);
+        bt = ComputeShared(new SharedBoundaryKey(table, state, -1, signature), expected);
         // ConcurrentDictionary.Count takes every lock; an approximate counter bounds the cache instead.
         if (Interlocked.Increment(ref _cacheAdds) >= Limits.MaxBoundaryCacheEntries)
         {
@@ -87,7 +87,7 @@ internal sealed class BoundaryTable
             expected = _expectedSets[expectedId];
             signature = SignatureLocked(expectedId);
         }
-        bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), () => [node], expected);
+        bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), expected);
         if (Interlocked.Increment(ref _nodeCacheAdds) >= Limits.MaxBoundaryCacheEntries)
         {
             _nodeCache.Clear();
@@ -101,13 +101,15 @@ internal sealed class BoundaryTable
     // through the vocabulary's cache, keyed by those tables' patterns. The double-boundary entries
     // name terminal patterns there (a grammar may hold another instance of a table for the same
     // pattern, after the table cache dropped one) and are mapped back to this grammar's terminal indices.
-    private BoundaryTokens ComputeShared(SharedBoundaryKey key, Func<int[]> acceptNodes, int[] expected)
+    private BoundaryTokens ComputeShared(SharedBoundaryKey key, int[] expected)
     {
-        if (key.Born is null || _grammar.TerminalIndexOf is null) return Compute(acceptNodes(), expected);
+        // The accept nodes of the terminal state, or the one trie node.
+        int[] AcceptNodes() => key.Table is { } table ? table.GetState(key.State).AcceptNodes : [key.Node];
+        if (key.Born is null || _grammar.TerminalIndexOf is null) return Compute(AcceptNodes(), expected);
         var shared = _grammar.Vocabulary.Tables.Boundaries;
         if (!shared.TryGetValue(key, out var entry))
         {
-            var bt = Compute(acceptNodes(), expected);
+            var bt = Compute(AcceptNodes(), expected);
             var doubles = new (int Node, string Pattern)[bt.Double.Length];
             for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern.Key);
             shared.Add(key, new SharedBoundary(bt.Valid, doubles));

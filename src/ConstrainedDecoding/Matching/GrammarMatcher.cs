@@ -147,6 +147,8 @@ public sealed class GrammarMatcher
         }
     }
 
+    private const int RememberedGroupNodes = 32;
+
     private void CollectDoubles((int Node, int Terminal)[] doubles, int set, int depth)
     {
         var r = _recognizer;
@@ -163,39 +165,58 @@ public sealed class GrammarMatcher
             int next = r.PushBoundary(terminal, set);
             if (next >= 0)
             {
-                // What a group contributes depends only on the group and on the Earley set after
-                // its terminal (by structure), so it is remembered per grammar under that set's hash
-                // (as parser contexts are): other contexts reaching the same set reuse it.
-                var key = new DoubleGroupKey(doubles, k, r.SetHash1(next), r.SetHash2(next));
-                if (_grammar.TryGetDoubleGroup(key, out var known))
+                // Large groups (identifier-heavy grammars) are remembered; small ones are cheaper to redo
+                // than to store (every stored group is an allocation that young collections would copy).
+                if (groupEnd - k >= RememberedGroupNodes)
                 {
-                    foreach (int t in known.Ids) _scratch.Add(t);
-                    foreach (var dense in known.Dense) _denseScratch.Add(dense);
+                    CollectGroupRemembered(doubles, k, groupEnd, next, depth);
                 }
                 else
                 {
-                    int scratchStart = _scratch.Count, denseStart = _denseScratch.Count;
-                    int expected = _grammar.Boundaries.InternExpected(r.ExpectedTerminals(next));
-                    for (int j = k; j < groupEnd; j++)
-                    {
-                        var below = _grammar.Boundaries.GetBelowNode(doubles[j].Node, expected);
-                        if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
-                        else foreach (int t in below.Valid.Ids) _scratch.Add(t);
-                        if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
-                    }
-                    var ids = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[scratchStart..].ToArray();
-                    Array.Sort(ids);
-                    int n = ids.Length == 0 ? 0 : 1;
-                    for (int x = 1; x < ids.Length; x++)
-                    {
-                        if (ids[x] != ids[n - 1]) ids[n++] = ids[x];
-                    }
-                    _grammar.AddDoubleGroup(key, new DoubleGroup(TokenSet.ToCacheArray<int>(ids.AsSpan(0, n)), _denseScratch.Count == denseStart ? [] : _denseScratch.GetRange(denseStart, _denseScratch.Count - denseStart).ToArray()));
+                    CollectGroup(doubles, k, groupEnd, next, depth);
                 }
                 r.TruncateTo(pos);
             }
             k = groupEnd;
         }
+    }
+
+    private void CollectGroup((int Node, int Terminal)[] doubles, int k, int groupEnd, int next, int depth)
+    {
+        int expected = _grammar.Boundaries.InternExpected(_recognizer.ExpectedTerminals(next));
+        for (int j = k; j < groupEnd; j++)
+        {
+            var below = _grammar.Boundaries.GetBelowNode(doubles[j].Node, expected);
+            if (below.Valid.IsDense) _denseScratch.Add(below.Valid);
+            else foreach (int t in below.Valid.Ids) _scratch.Add(t);
+            if (below.Double.Length > 0) CollectDoubles(below.Double, next, depth + 1);
+        }
+    }
+
+    // What a group contributes depends only on the group and on the Earley set after its terminal
+    // (by structure), so it is remembered per grammar under that set's hash (as parser contexts are):
+    // other contexts reaching the same set reuse it.
+    private void CollectGroupRemembered((int Node, int Terminal)[] doubles, int k, int groupEnd, int next, int depth)
+    {
+        var r = _recognizer;
+        var key = new DoubleGroupKey(doubles, k, r.SetHash1(next), r.SetHash2(next));
+        if (_grammar.TryGetDoubleGroup(key, out var known))
+        {
+            foreach (int t in known.Ids) _scratch.Add(t);
+            foreach (var set in known.Dense) _denseScratch.Add(set);
+            return;
+        }
+        int scratchStart = _scratch.Count, denseStart = _denseScratch.Count;
+        CollectGroup(doubles, k, groupEnd, next, depth);
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_scratch)[scratchStart..];
+        span.Sort();
+        int n = span.Length == 0 ? 0 : 1;
+        for (int x = 1; x < span.Length; x++)
+        {
+            if (span[x] != span[n - 1]) span[n++] = span[x];
+        }
+        var dense = _denseScratch.Count == denseStart ? [] : _denseScratch.GetRange(denseStart, _denseScratch.Count - denseStart).ToArray();
+        _grammar.AddDoubleGroup(key, new DoubleGroup(TokenSet.ToCacheArray<int>(span[..n]), dense));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

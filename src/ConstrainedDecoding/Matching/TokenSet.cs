@@ -52,13 +52,7 @@ internal sealed class TokenSet
     /// collection, and keeping them out of gen0 means a young collection never has to copy them,
     /// which keeps collection pauses out of the mask latency tail.
     /// </summary>
-    public static T[] AllocateCacheArray<T>(int length) => length switch
-    {
-        0 => [],
-        // Small arrays are cheap to copy in a young collection; a pinned-heap allocation costs more than that.
-        < 64 => new T[length],
-        _ => GC.AllocateArray<T>(length, pinned: true),
-    };
+    public static T[] AllocateCacheArray<T>(int length) => length == 0 ? [] : GC.AllocateArray<T>(length, pinned: true);
 
     /// <summary>Copies a span into a cache array (see <see cref="AllocateCacheArray{T}"/>).</summary>
     public static T[] ToCacheArray<T>(ReadOnlySpan<T> items)
