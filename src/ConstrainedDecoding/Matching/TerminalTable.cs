@@ -18,6 +18,10 @@ internal sealed partial class TerminalTable
     private readonly object _sync = new();
     private StateTokens?[] _states = new StateTokens?[16];
 
+    [ThreadStatic] private static uint[]? t_bits;
+    [ThreadStatic] private static List<int>? t_acceptNodes;
+    [ThreadStatic] private static int[]? t_stateAt;
+
     public TerminalTable(RegexNode pattern, TokenVocabulary vocab)
     {
         Pattern = pattern;
@@ -65,10 +69,14 @@ internal sealed partial class TerminalTable
     private StateTokens Walk(int dfaState)
     {
         var trie = _vocab.Trie;
-        var bits = new uint[_vocab.MaskWordCount];
+        // Per-thread scratch: most walks are small (literal-like terminals), and a fresh mask-sized
+        // array for each would be most of what cold mask steps allocate.
+        var bits = t_bits is { } b && b.Length == _vocab.MaskWordCount ? b : t_bits = new uint[_vocab.MaskWordCount];
+        Array.Clear(bits);
         int count = 0;
-        var acceptNodes = new List<int>();
-        var stateAt = new int[trie.MaxDepth + 1];
+        var acceptNodes = t_acceptNodes ??= [];
+        acceptNodes.Clear();
+        var stateAt = t_stateAt is { } sa && sa.Length >= trie.MaxDepth + 1 ? sa : t_stateAt = new int[trie.MaxDepth + 1];
         stateAt[0] = dfaState;
         int i = 1;
         var label = trie.Label;
