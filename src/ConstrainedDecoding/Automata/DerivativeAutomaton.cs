@@ -58,9 +58,6 @@ internal sealed class DerivativeAutomaton
         return prefer;
     }
 
-    /// <summary>The number of Thompson NFA states <paramref name="pattern"/> would take (saturating; negative for node kinds derivatives do not know).</summary>
-    public static long EstimatedNfaStates(RegexNode pattern) => NfaSize(pattern, 0);
-
     // Thompson states the pattern would take (saturating, cached on the nodes); a large negative
     // number when it contains node kinds derivatives do not know, so that those always use the NFA.
     private static long NfaSize(RegexNode node, int depth)

@@ -40,7 +40,7 @@ public static class RegexAlgebra
         ArgumentNullException.ThrowIfNull(node);
         if (node.IsNullable) return false;
         if (node is AutomatonRegex) return false; // trimmed: every state reaches acceptance
-        return s_dfas.GetValue(node, ExplorationDfa).IsEmptyLanguage;
+        return s_dfas.GetValue(node, n => new LazyDfa(n)).IsEmptyLanguage;
     }
 
     /// <summary>Whether <paramref name="node"/> matches exactly <paramref name="input"/>.</summary>
@@ -48,7 +48,7 @@ public static class RegexAlgebra
     {
         ArgumentNullException.ThrowIfNull(node);
         if (input.IsEmpty) return node.IsNullable;
-        var dfa = s_dfas.GetValue(node, ExplorationDfa);
+        var dfa = s_dfas.GetValue(node, n => new LazyDfa(n));
         int s = dfa.Run(LazyDfa.Initial, input);
         return s != LazyDfa.Dead && dfa.IsAccepting(s);
     }
@@ -96,8 +96,8 @@ public static class RegexAlgebra
         string key = "(" + a.Key + (difference ? "&~" : "&") + b.Key + ")";
         if (IsEmpty(a)) return RegexNode.Nothing;
         if (IsEmpty(b)) return difference ? a : RegexNode.Nothing;
-        var da = s_dfas.GetValue(a, ExplorationDfa);
-        var db = s_dfas.GetValue(b, ExplorationDfa);
+        var da = s_dfas.GetValue(a, n => new LazyDfa(n));
+        var db = s_dfas.GetValue(b, n => new LazyDfa(n));
         var index = new Dictionary<(int, int), int>();
         var pairs = new List<(int A, int B)>();
         var edges = new List<List<(ByteSet, int)>>();
@@ -203,11 +203,4 @@ public static class RegexAlgebra
         }
         return new AutomatonRegex(key, 0, acc.MoveToImmutable(), outEdges.MoveToImmutable());
     }
-
-    // Products explore every reachable state, so transitions should be cheap: NFA-subset states
-    // unless the NFA itself would be huge (then derivatives, which build nothing up front).
-    private static LazyDfa ExplorationDfa(RegexNode node) =>
-        new(node, DerivativeAutomaton.EstimatedNfaStates(node) > ExplorationNfaLimit ? null : false);
-
-    private const long ExplorationNfaLimit = 200_000;
 }
