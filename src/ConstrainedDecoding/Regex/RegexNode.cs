@@ -161,6 +161,19 @@ public abstract class RegexNode
 
     private string? _keyReference;
 
+    // A lazily computed flag in an int (0: not computed, 1: false, 2: true): one aligned store, safe
+    // to race on (every thread computes the same value).
+    private protected bool CachedFlag(ref int slot, Func<RegexNode, bool> compute)
+    {
+        int v = Volatile.Read(ref slot);
+        if (v == 0)
+        {
+            v = compute(this) ? 2 : 1;
+            Volatile.Write(ref slot, v);
+        }
+        return v == 2;
+    }
+
     /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
     internal long CachedNfaSize;
 
@@ -220,9 +233,9 @@ public sealed class ConcatRegex : RegexNode
     public ImmutableArray<RegexNode> Parts { get; }
 
     /// <inheritdoc/>
-    public override bool IsNullable => _nullable ??= AllNullable(Parts);
+    public override bool IsNullable => CachedFlag(ref _nullable, static n => AllNullable(((ConcatRegex)n).Parts));
 
-    private bool? _nullable;
+    private int _nullable;
 
     private static bool AllNullable(ImmutableArray<RegexNode> parts)
     {
@@ -245,9 +258,9 @@ public sealed class AlternationRegex : RegexNode
     public ImmutableArray<RegexNode> Branches { get; }
 
     /// <inheritdoc/>
-    public override bool IsNullable => _nullable ??= AnyNullable(Branches);
+    public override bool IsNullable => CachedFlag(ref _nullable, static n => AnyNullable(((AlternationRegex)n).Branches));
 
-    private bool? _nullable;
+    private int _nullable;
 
     private static bool AnyNullable(ImmutableArray<RegexNode> branches)
     {
