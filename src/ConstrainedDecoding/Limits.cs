@@ -45,6 +45,9 @@ public static class Limits
     /// <summary>Long regex keys the process keeps short stand-ins for (cleared when full: equal regexes built later may then share less).</summary>
     public const int MaxInternedRegexKeys = 200_000;
 
+    /// <summary>Characters the long regex keys kept for stand-ins may hold in all (about 2 bytes each) before the table is cleared.</summary>
+    public const long MaxInternedRegexKeyChars = 32_000_000;
+
     /// <summary>Boundary-token entries a vocabulary shares across grammars before the cache is cleared.</summary>
     public const int MaxSharedBoundaryEntries = 200_000;
 

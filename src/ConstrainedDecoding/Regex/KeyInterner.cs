@@ -20,6 +20,7 @@ internal static class KeyInterner
     private static ConcurrentDictionary<string, string> s_table = new(StringComparer.Ordinal);
     private static long s_next;
     private static long s_tableStart;
+    private static long s_chars;
 
     public static string Reference(string key)
     {
@@ -27,14 +28,21 @@ internal static class KeyInterner
         var table = Volatile.Read(ref s_table);
         if (table.TryGetValue(key, out var reference)) return reference;
         // ConcurrentDictionary.Count takes every lock: the stand-in numbers count additions instead.
-        if (Interlocked.Read(ref s_next) - Interlocked.Read(ref s_tableStart) >= Limits.MaxInternedRegexKeys)
+        // Bounded by entries and by the characters the keys hold (long keys of big patterns).
+        if (Interlocked.Read(ref s_next) - Interlocked.Read(ref s_tableStart) >= Limits.MaxInternedRegexKeys
+            || Interlocked.Read(ref s_chars) >= Limits.MaxInternedRegexKeyChars)
         {
             if (Interlocked.CompareExchange(ref s_table, new ConcurrentDictionary<string, string>(StringComparer.Ordinal), table) == table)
             {
                 Interlocked.Exchange(ref s_tableStart, Interlocked.Read(ref s_next));
+                Interlocked.Exchange(ref s_chars, 0);
             }
             table = Volatile.Read(ref s_table);
         }
-        return table.GetOrAdd(key, static _ => "\u0001" + Interlocked.Increment(ref s_next).ToString(CultureInfo.InvariantCulture) + "\u0002");
+        return table.GetOrAdd(key, static k =>
+        {
+            Interlocked.Add(ref s_chars, k.Length);
+            return "\u0001" + Interlocked.Increment(ref s_next).ToString(CultureInfo.InvariantCulture) + "\u0002";
+        });
     }
 }

@@ -1,0 +1,35 @@
+using ConstrainedDecoding.Regex;
+using Xunit;
+
+namespace ConstrainedDecoding.Tests.Regex;
+
+/// <summary>Keys stay canonical when long children are referenced through stand-ins.</summary>
+public class RegexKeyTests
+{
+    private static RegexNode Big(string tail) => RegexNode.Concat(
+        RegexParser.Parse("\"([^\"\\\\]|\\\\[\"\\\\/bfnrt]|\\\\u[0-9a-fA-F]{4})*\""),
+        RegexNode.Literal(tail));
+
+    [Fact]
+    public void Structurally_equal_nodes_built_separately_have_equal_keys()
+    {
+        var a = RegexNode.Alternate(Big("x"), RegexNode.Star(Big("y")));
+        var b = RegexNode.Alternate(Big("x"), RegexNode.Star(Big("y")));
+        Assert.NotSame(a, b);
+        Assert.Equal(a.Key, b.Key);
+    }
+
+    [Fact]
+    public void Different_nodes_have_different_keys_even_when_children_are_stand_ins()
+    {
+        var a = RegexNode.Concat(Big("x"), Big("y"));
+        var b = RegexNode.Concat(Big("y"), Big("x"));
+        var c = RegexNode.Concat(Big("x"), Big("z"));
+        Assert.NotEqual(a.Key, b.Key);
+        Assert.NotEqual(a.Key, c.Key);
+        // A literal '#'-like or digit text never collides with a stand-in.
+        var d = RegexNode.Concat(RegexNode.Literal("1"), Big("x"));
+        var e = RegexNode.Concat(RegexNode.Literal("2"), Big("x"));
+        Assert.NotEqual(d.Key, e.Key);
+    }
+}
