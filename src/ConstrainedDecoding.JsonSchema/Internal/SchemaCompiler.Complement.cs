@@ -191,19 +191,7 @@ internal sealed partial class SchemaCompiler
                         inclusive = false;
                     }
                     // not (x >= a) is x < a, and so on: the opposite side with the opposite inclusivity.
-                    var bound = new NumberBound(Decimal(v, name, at), !inclusive);
-                    if (lower)
-                    {
-                        var cur = facts.Maximum;
-                        SchemaFacts.Narrow(ref cur, bound, isLower: false);
-                        facts.Maximum = cur;
-                    }
-                    else
-                    {
-                        var cur = facts.Minimum;
-                        SchemaFacts.Narrow(ref cur, bound, isLower: true);
-                        facts.Minimum = cur;
-                    }
+                    facts.NarrowBound(new NumberBound(Decimal(v, name, at), !inclusive), isLower: !lower);
                     return;
                 }
             case "minLength":

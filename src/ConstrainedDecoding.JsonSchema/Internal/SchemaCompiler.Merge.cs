@@ -229,19 +229,7 @@ internal sealed partial class SchemaCompiler
             string modifier = lower ? "exclusiveMinimum" : "exclusiveMaximum";
             if (at.Element.TryGetProperty(modifier, out var m) && m.ValueKind == JsonValueKind.True) inclusive = false;
         }
-        var bound = new NumberBound(d, inclusive);
-        if (lower)
-        {
-            var cur = facts.Minimum;
-            SchemaFacts.Narrow(ref cur, bound, isLower: true);
-            facts.Minimum = cur;
-        }
-        else
-        {
-            var cur = facts.Maximum;
-            SchemaFacts.Narrow(ref cur, bound, isLower: false);
-            facts.Maximum = cur;
-        }
+        facts.NarrowBound(new NumberBound(d, inclusive), isLower: lower);
     }
 
     // present:name (an object having the property), absent:name, violates:name (an object having the property with

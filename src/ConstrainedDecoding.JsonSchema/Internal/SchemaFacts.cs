@@ -86,6 +86,23 @@ internal sealed class SchemaFacts
     /// <summary>Ids of every subschema in the conjunction (for annotation collection by unevaluated*).</summary>
     public HashSet<string> FlatIds { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Tightens <see cref="Minimum"/> (lower bound) or <see cref="Maximum"/> with <paramref name="bound"/>.</summary>
+    public void NarrowBound(NumberBound bound, bool isLower)
+    {
+        if (isLower)
+        {
+            var cur = Minimum;
+            Narrow(ref cur, bound, isLower: true);
+            Minimum = cur;
+        }
+        else
+        {
+            var cur = Maximum;
+            Narrow(ref cur, bound, isLower: false);
+            Maximum = cur;
+        }
+    }
+
     public static void Narrow(ref NumberBound? current, NumberBound next, bool isLower)
     {
         if (current is not { } c)

@@ -15,15 +15,13 @@ namespace ConstrainedDecoding.Matching;
 internal sealed class BoundaryTable
 {
     private readonly CompiledGrammar _grammar;
-    private readonly ConcurrentDictionary<(int Terminal, int State, int Expected), BoundaryTokens> _cache = new();
-    private readonly ConcurrentDictionary<(int Node, int Expected), BoundaryTokens> _nodeCache = new();
+    private readonly BoundedCache<(int Terminal, int State, int Expected), BoundaryTokens> _cache = new(Limits.MaxBoundaryCacheEntries);
+    private readonly BoundedCache<(int Node, int Expected), BoundaryTokens> _nodeCache = new(Limits.MaxBoundaryCacheEntries);
     private Dictionary<ulong, int> _expectedByHash = [];
     private int[][] _expectedSetsSnapshot = [];
     private readonly List<int[]> _expectedSets = [];
     private readonly List<string?> _signatures = [];
     private readonly object _sync = new();
-    private int _cacheAdds;
-    private int _nodeCacheAdds;
 
     public BoundaryTable(CompiledGrammar grammar) => _grammar = grammar;
 
@@ -55,21 +53,8 @@ internal sealed class BoundaryTable
     public BoundaryTokens Get(int terminal, int state, int expectedId)
     {
         if (_cache.TryGetValue((terminal, state, expectedId), out var bt)) return bt;
-        int[] expected;
-        string? signature;
-        lock (_sync)
-        {
-            expected = _expectedSets[expectedId];
-            signature = SignatureLocked(expectedId);
-        }
-        var table = _grammar.TerminalTables[terminal];
-        bt = ComputeShared(new SharedBoundaryKey(table, state, -1, signature), expected);
-        // ConcurrentDictionary.Count takes every lock; an approximate counter bounds the cache instead.
-        if (Interlocked.Increment(ref _cacheAdds) >= Limits.MaxBoundaryCacheEntries)
-        {
-            _cache.Clear();
-            Interlocked.Exchange(ref _cacheAdds, 0);
-        }
+        var (expected, signature) = ExpectedWithSignature(expectedId);
+        bt = ComputeShared(new SharedBoundaryKey(_grammar.TerminalTables[terminal], state, -1, signature), expected);
         return _cache.GetOrAdd((terminal, state, expectedId), bt);
     }
 
@@ -80,20 +65,14 @@ internal sealed class BoundaryTable
     public BoundaryTokens GetBelowNode(int node, int expectedId)
     {
         if (_nodeCache.TryGetValue((node, expectedId), out var bt)) return bt;
-        int[] expected;
-        string? signature;
-        lock (_sync)
-        {
-            expected = _expectedSets[expectedId];
-            signature = SignatureLocked(expectedId);
-        }
+        var (expected, signature) = ExpectedWithSignature(expectedId);
         bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), expected);
-        if (Interlocked.Increment(ref _nodeCacheAdds) >= Limits.MaxBoundaryCacheEntries)
-        {
-            _nodeCache.Clear();
-            Interlocked.Exchange(ref _nodeCacheAdds, 0);
-        }
         return _nodeCache.GetOrAdd((node, expectedId), bt);
+    }
+
+    private (int[] Expected, string Signature) ExpectedWithSignature(int expectedId)
+    {
+        lock (_sync) return (_expectedSets[expectedId], SignatureLocked(expectedId));
     }
 
     // The result depends only on the accept nodes and on the terminal tables that may start after
@@ -105,14 +84,14 @@ internal sealed class BoundaryTable
     {
         // The accept nodes of the terminal state, or the one trie node.
         int[] AcceptNodes() => key.Table is { } table ? table.GetState(key.State).AcceptNodes : [key.Node];
-        if (key.Born is null || _grammar.TerminalIndexOf is null) return Compute(AcceptNodes(), expected);
+        if (_grammar.TerminalIndexOf is null) return Compute(AcceptNodes(), expected);
         var shared = _grammar.Vocabulary.Tables.Boundaries;
         if (!shared.TryGetValue(key, out var entry))
         {
             var bt = Compute(AcceptNodes(), expected);
             var doubles = new (int Node, string Pattern)[bt.Double.Length];
             for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern.Key);
-            shared.Add(key, new SharedBoundary(bt.Valid, doubles));
+            shared.GetOrAdd(key, new SharedBoundary(bt.Valid, doubles));
             return bt;
         }
         var mapped = new (int Node, int Terminal)[entry.Doubles.Length];
@@ -122,7 +101,7 @@ internal sealed class BoundaryTable
     }
 
     // Which terminal tables may start a lexeme after a boundary with this expected set, and which are ignored.
-    private string? SignatureLocked(int expectedId)
+    private string SignatureLocked(int expectedId)
     {
         if (_signatures[expectedId] is { } known) return known;
         var g = _grammar;
@@ -240,7 +219,7 @@ internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[]
 internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);
 
 /// <summary>Key of a vocabulary-wide boundary entry: a terminal table's state (or a trie node) and the signature of the terminals that may follow.</summary>
-internal readonly record struct SharedBoundaryKey(TerminalTable? Table, int State, int Node, string? Born);
+internal readonly record struct SharedBoundaryKey(TerminalTable? Table, int State, int Node, string Born);
 
 /// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys).</summary>
 internal sealed record SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);

@@ -75,21 +75,11 @@ public sealed class CompiledGrammar
 
     internal void AddContext(in ContextKey key, ContextEntry entry) => _contextCache.Add(key, entry);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<DoubleGroupKey, DoubleGroup> _doubleGroups = new();
-    private int _doubleGroupAdds;
+    private readonly BoundedCache<DoubleGroupKey, DoubleGroup> _doubleGroups = new(Limits.MaxContextMaskCacheEntries);
 
     internal bool TryGetDoubleGroup(in DoubleGroupKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DoubleGroup? group) => _doubleGroups.TryGetValue(key, out group);
 
-    internal void AddDoubleGroup(in DoubleGroupKey key, DoubleGroup group)
-    {
-        // Bounded like the other caches (an approximate count: ConcurrentDictionary.Count takes every lock).
-        if (Interlocked.Increment(ref _doubleGroupAdds) >= Limits.MaxContextMaskCacheEntries)
-        {
-            _doubleGroups.Clear();
-            Interlocked.Exchange(ref _doubleGroupAdds, 0);
-        }
-        _doubleGroups.TryAdd(key, group);
-    }
+    internal void AddDoubleGroup(in DoubleGroupKey key, DoubleGroup group) => _doubleGroups.GetOrAdd(key, group);
 }
 
 /// <summary>Key of a double-boundary group's tokens: the group (its array and first index) and the structural hash of the Earley set after its terminal.</summary>

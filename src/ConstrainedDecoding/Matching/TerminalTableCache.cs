@@ -27,8 +27,8 @@ internal sealed class TerminalTableCache
 
     private SharedStateTokens? _shared;
 
-    /// <summary>Boundary tokens shared by grammars whose terminals use the same tables.</summary>
-    public SharedBoundaries Boundaries { get; } = new();
+    /// <summary>Boundary tokens shared by grammars whose terminals use the same patterns (cleared when <see cref="Limits.MaxSharedBoundaryEntries"/> additions are reached).</summary>
+    public BoundedCache<SharedBoundaryKey, SharedBoundary> Boundaries { get; } = new(Limits.MaxSharedBoundaryEntries);
 
     public int Count => _tables.Count;
 
@@ -68,36 +68,4 @@ internal sealed class TerminalTableCache
         public readonly Lazy<TerminalTable> Table = table;
         public long LastUse;
     }
-}
-
-/// <summary>Vocabulary-wide boundary entries, bounded by <see cref="Limits.MaxSharedBoundaryEntries"/> (cleared when full).</summary>
-/// <remarks>Thread-safe.</remarks>
-internal sealed class SharedBoundaries
-{
-    private readonly ConcurrentDictionary<SharedBoundaryKey, SharedBoundary> _entries = new();
-
-    private long _hits;
-
-    /// <summary>Lookups answered from the cache (diagnostics).</summary>
-    public long Hits => Interlocked.Read(ref _hits);
-
-    public bool TryGetValue(SharedBoundaryKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SharedBoundary? entry)
-    {
-        if (!_entries.TryGetValue(key, out entry)) return false;
-        Interlocked.Increment(ref _hits);
-        return true;
-    }
-
-    public void Add(SharedBoundaryKey key, SharedBoundary entry)
-    {
-        // ConcurrentDictionary.Count takes every lock: count additions instead.
-        if (Interlocked.Increment(ref _adds) >= Limits.MaxSharedBoundaryEntries)
-        {
-            _entries.Clear();
-            Interlocked.Exchange(ref _adds, 0);
-        }
-        _entries.TryAdd(key, entry);
-    }
-
-    private int _adds;
 }
