@@ -27,6 +27,15 @@ public static class Limits
     /// <summary>Productions in one grammar after EBNF desugaring.</summary>
     public const int MaxRules = 1_000_000;
 
+    /// <summary>Members of one <see cref="Grammars.GrammarExpression.Unordered"/> expression (the parser tracks them as a 256-bit set).</summary>
+    public const int MaxUnorderedMembers = 256;
+
+    /// <summary>
+    /// Parser items one compiled grammar may create on demand for its <see cref="Grammars.GrammarExpression.Unordered"/>
+    /// expressions (a state per set of members written so far, made when first reached).
+    /// </summary>
+    public const int MaxUnorderedItems = 4_000_000;
+
     /// <summary>Earley items held by one matcher (all positions). Grows with output length and grammar ambiguity.</summary>
     public const int MaxParserItems = 20_000_000;
 

@@ -75,12 +75,44 @@ public class ReferenceResolutionTests
 public class LargeObjectOrderTests
 {
     [Fact]
-    public void Large_objects_accept_schema_order_or_required_order_first()
+    public void Large_objects_accept_any_order_with_each_member_once()
     {
         var props = string.Join(",", "abcdefghij".Select(c => $"\"{c}\":{{\"type\":\"integer\"}}"));
         string s = "{\"properties\":{" + props + "},\"required\":[\"j\",\"b\"],\"additionalProperties\":false}";
-        SchemaAssert.Valid(s, "{\"b\":1,\"c\":2,\"j\":3}", "{\"j\":1,\"b\":2,\"a\":3,\"c\":4}");
-        // Neither order; a duplicate; a missing required member.
-        SchemaAssert.Invalid(s, "{\"c\":1,\"b\":2,\"j\":3}", "{\"b\":1,\"j\":2,\"b\":3}", "{\"j\":1}", "{\"j\":1,\"b\":2,\"z\":3}");
+        SchemaAssert.Valid(s, "{\"b\":1,\"c\":2,\"j\":3}", "{\"j\":1,\"b\":2,\"a\":3,\"c\":4}", "{\"c\":1,\"b\":2,\"j\":3}",
+            "{\"j\":1,\"i\":1,\"h\":1,\"g\":1,\"f\":1,\"e\":1,\"d\":1,\"c\":1,\"b\":1,\"a\":1}");
+        // A duplicate; a missing required member; an undeclared member; a wrong value type.
+        SchemaAssert.Invalid(s, "{\"b\":1,\"j\":2,\"b\":3}", "{\"j\":1}", "{\"j\":1,\"b\":2,\"z\":3}", "{\"j\":1,\"b\":\"x\"}");
+    }
+
+    [Fact]
+    public void Hundreds_of_properties_with_additional_ones_in_any_order()
+    {
+        // 150 declared properties (beyond any rule-per-subset construction) plus string-valued extras.
+        var names = Enumerable.Range(0, 150).Select(i => "p" + i).ToList();
+        var props = string.Join(",", names.Select(n => $"\"{n}\":{{\"type\":\"boolean\"}}"));
+        string s = "{\"properties\":{" + props + "},\"required\":[\"p7\"],\"additionalProperties\":{\"type\":\"string\"}}";
+        var grammar = SchemaAssert.Compile(s);
+        var rng = new Random(3);
+        for (int round = 0; round < 10; round++)
+        {
+            var chosen = names.Where(n => n == "p7" || rng.Next(5) == 0).OrderBy(_ => rng.Next()).ToList();
+            var members = chosen.Select(n => $"\"{n}\":true").Append("\"extra\":\"x\"").OrderBy(_ => rng.Next()).ToList();
+            string doc = "{" + string.Join(",", members) + "}";
+            Assert.True(SchemaAssert.Accepts(grammar, doc), doc);
+            Assert.False(SchemaAssert.Accepts(grammar, "{" + string.Join(",", members.Append(members[0])) + "}"), "duplicate accepted");
+        }
+        Assert.False(SchemaAssert.Accepts(grammar, "{\"p1\":true}"));
+        Assert.False(SchemaAssert.Accepts(grammar, "{\"p7\":true,\"extra\":1}"));
+    }
+
+    [Fact]
+    public void Objects_with_property_count_bounds_keep_a_sound_order()
+    {
+        // Count bounds with many members fall back to schema order (or required order first): exact, but narrower.
+        var props = string.Join(",", "abcdefghij".Select(c => $"\"{c}\":{{\"type\":\"integer\"}}"));
+        string s = "{\"properties\":{" + props + "},\"required\":[\"j\",\"b\"],\"maxProperties\":3,\"additionalProperties\":{\"type\":\"string\"}}";
+        SchemaAssert.Valid(s, "{\"b\":1,\"c\":2,\"j\":3}", "{\"j\":1,\"b\":2,\"x\":\"s\"}");
+        SchemaAssert.Invalid(s, "{\"b\":1,\"c\":2,\"j\":3,\"a\":4}", "{\"b\":1,\"j\":2,\"b\":3}", "{\"j\":1}");
     }
 }

@@ -8,7 +8,10 @@ namespace ConstrainedDecoding.JsonSchema.Internal;
 // Objects: declared properties in schema order (each optional unless required), other properties anywhere between them.
 internal sealed partial class SchemaCompiler
 {
-    /// <summary>Objects with at most this many declared properties accept them in any order (subset states); larger ones use schema order.</summary>
+    /// <summary>
+    /// Objects with property-count bounds and at most this many declared properties accept them in any order
+    /// (subset states); larger ones use schema order. Objects without count bounds always accept any order.
+    /// </summary>
     internal const int MaxAnyOrderProperties = 8;
 
     /// <summary>minProperties/maxProperties up to this many are tracked by counting states.</summary>
@@ -64,7 +67,17 @@ internal sealed partial class SchemaCompiler
             (minProps, maxProps, cap) = (0, -1, 0);
         }
         var counts = new PropertyCount(minProps, maxProps, cap);
-        if (members.Count <= MaxAnyOrderProperties) return members.Count > 1 ? AnyOrderObject(members, extra, counts) : OrderedObject(members, extra, counts);
+        if (members.Count <= 1) return OrderedObject(members, extra, counts);
+        // Without count bounds: any order, each member at most once (the parser makes a state per set of
+        // members written, when an output reaches it).
+        if (counts.Cap == 0 && members.Count <= Limits.MaxUnorderedMembers)
+        {
+            var unordered = GrammarExpression.Unordered(
+                members.Select(m => (GrammarExpression.Sequence([m.Key, m.Value]), m.Required)),
+                _tokens.Comma, _tokens.CloseBrace, extra);
+            return GrammarExpression.Sequence([_tokens.OpenBrace, unordered]);
+        }
+        if (members.Count <= MaxAnyOrderProperties) return AnyOrderObject(members, extra, counts);
         // Too many for any order: schema order, or (a second sound subset) the `required` list's order first, which
         // instances often follow; both orders are exact about which members may appear.
         var ordered = OrderedObject(members, extra, counts);

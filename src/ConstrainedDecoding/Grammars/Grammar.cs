@@ -21,12 +21,14 @@ public sealed class Grammar
         ImmutableArray<GrammarTerminal> terminals,
         ImmutableArray<string> nonterminals,
         ImmutableArray<GrammarRule> rules,
-        int start)
+        int start,
+        ImmutableArray<GrammarUnordered> unordered = default)
     {
         Terminals = terminals;
         Nonterminals = nonterminals;
         Rules = rules;
         Start = start;
+        Unordered = unordered.IsDefault ? [] : unordered;
     }
 
     /// <summary>The terminals; a <see cref="GrammarSymbol"/> of kind terminal indexes this list.</summary>
@@ -40,6 +42,12 @@ public sealed class Grammar
 
     /// <summary>The start nonterminal.</summary>
     public int Start { get; }
+
+    /// <summary>
+    /// Nonterminals defined by an unordered group instead of by <see cref="Rules"/> (see
+    /// <see cref="GrammarExpression.Unordered"/>); each has no production in <see cref="Rules"/>.
+    /// </summary>
+    public ImmutableArray<GrammarUnordered> Unordered { get; }
 
     /// <summary>Parses a Lark-style EBNF grammar.</summary>
     /// <param name="text">Grammar text.</param>
@@ -91,6 +99,17 @@ public sealed class Grammar
             }
             sb.AppendLine();
         }
+        foreach (var u in Unordered)
+        {
+            string Name(GrammarSymbol s) => s.IsTerminal ? Terminals[s.Index].Name : Nonterminals[s.Index];
+            sb.Append(Nonterminals[u.Nonterminal]).Append(" -> unordered(");
+            for (int i = 0; i < u.Members.Length; i++)
+            {
+                sb.Append(i == 0 ? "" : " ").Append(Name(u.Members[i])).Append(u.Required[i] ? "" : "?");
+            }
+            if (u.Extra is { } x) sb.Append(" extra ").Append(Name(x)).Append('*');
+            sb.Append(" sep ").Append(Name(u.Separator)).Append(" end ").Append(Name(u.End)).AppendLine(")");
+        }
         return sb.ToString();
     }
 }
@@ -134,6 +153,25 @@ public readonly record struct GrammarSymbol(bool IsTerminal, int Index)
     /// <summary>A nonterminal symbol.</summary>
     public static GrammarSymbol Nonterminal(int index) => new(false, index);
 }
+
+/// <summary>
+/// A nonterminal defined as an unordered group: each member at most once, in any order, required members
+/// all present, the extra item any number of times, items separated by <see cref="Separator"/>, then
+/// <see cref="End"/>. Built from <see cref="GrammarExpression.Unordered"/>.
+/// </summary>
+/// <param name="Nonterminal">The nonterminal it defines.</param>
+/// <param name="Members">The members, each one symbol.</param>
+/// <param name="Required">Per member, whether it must appear.</param>
+/// <param name="Extra">An item allowed any number of times between the members, or null.</param>
+/// <param name="Separator">Written between two items (never empty).</param>
+/// <param name="End">Written after the last item (never empty).</param>
+public sealed record GrammarUnordered(
+    int Nonterminal,
+    ImmutableArray<GrammarSymbol> Members,
+    ImmutableArray<bool> Required,
+    GrammarSymbol? Extra,
+    GrammarSymbol Separator,
+    GrammarSymbol End);
 
 /// <summary>A production <c>Lhs → Rhs</c>.</summary>
 /// <param name="Lhs">Nonterminal index.</param>

@@ -26,6 +26,7 @@ public sealed class GrammarBuilder
     private readonly List<GrammarRule> _rules = [];
     private readonly Dictionary<string, int> _syntheticByKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RegexNode> _regularRules = new(StringComparer.Ordinal);
+    private readonly List<GrammarUnordered> _unordered = [];
 
     /// <summary>
     /// When set, rules that are not recursive (directly or through others) and whose pattern stays under
@@ -210,9 +211,37 @@ public sealed class GrammarBuilder
                 return GrammarSymbol.Nonterminal(Synthetic("group", expr, _ => Alternatives(expr, queue)));
             case RepeatExpression rep:
                 return RepeatSymbol(rep, queue);
+            case UnorderedExpression u:
+                return UnorderedSymbol(u, queue);
             default:
                 throw new InvalidOperationException("Unknown expression type " + expr.GetType().Name);
         }
+    }
+
+    // An unordered group: a nonterminal without productions, recorded for the parser (which makes its states on demand).
+    private GrammarSymbol? UnorderedSymbol(UnorderedExpression u, Queue<string> queue)
+    {
+        var members = ImmutableArray.CreateBuilder<GrammarSymbol>();
+        var required = ImmutableArray.CreateBuilder<bool>();
+        foreach (var (item, isRequired) in u.Members)
+        {
+            var sym = Symbol(item, queue);
+            if (sym is null)
+            {
+                if (isRequired) return null;
+                continue;
+            }
+            members.Add(sym.Value);
+            required.Add(isRequired);
+        }
+        var end = Symbol(u.End, queue);
+        if (end is null) return null;
+        var separator = Symbol(u.Separator, queue)
+            ?? throw new GrammarDefinitionException("The separator of an unordered group matches nothing", "unordered");
+        var extra = u.Extra is null ? null : Symbol(u.Extra, queue);
+        int nt = NewSynthetic("unordered");
+        _unordered.Add(new GrammarUnordered(nt, members.ToImmutable(), required.ToImmutable(), extra, separator, end.Value));
+        return GrammarSymbol.Nonterminal(nt);
     }
 
     private int Synthetic(string hint, GrammarExpression expr, Func<int, List<ImmutableArray<GrammarSymbol>>> body)
@@ -357,6 +386,7 @@ public sealed class GrammarBuilder
         SequenceExpression s => RegexNode.Concat(s.Items.Select(i => ToRegex(i, inProgress, allowRules))),
         ChoiceExpression c => RegexNode.Alternate(c.Items.Select(i => ToRegex(i, inProgress, allowRules))),
         RepeatExpression rep => RegexNode.Repeat(ToRegex(rep.Item, inProgress, allowRules), rep.Min, rep.Max),
+        UnorderedExpression => throw new GrammarDefinitionException("An unordered group cannot be part of a terminal", "unordered"),
         _ => throw new InvalidOperationException("Unknown expression type"),
     };
 
@@ -397,6 +427,7 @@ public sealed class GrammarBuilder
                 depth--;
                 if (!_regularRules.ContainsKey(d)) regular = false;
             }
+            if (regular && ContainsUnordered(_ruleDefs[name].Expr)) regular = false;
             if (regular)
             {
                 var node = ToRegex(_ruleDefs[name].Expr, [], allowRules: true);
@@ -429,8 +460,23 @@ public sealed class GrammarBuilder
             case SequenceExpression s: foreach (var i in s.Items) CollectRuleRefs(i, into); break;
             case ChoiceExpression c: foreach (var i in c.Items) CollectRuleRefs(i, into); break;
             case RepeatExpression rep: CollectRuleRefs(rep.Item, into); break;
+            case UnorderedExpression u:
+                foreach (var (item, _) in u.Members) CollectRuleRefs(item, into);
+                CollectRuleRefs(u.Separator, into);
+                CollectRuleRefs(u.End, into);
+                if (u.Extra is not null) CollectRuleRefs(u.Extra, into);
+                break;
         }
     }
+
+    private static bool ContainsUnordered(GrammarExpression expr) => expr switch
+    {
+        UnorderedExpression => true,
+        SequenceExpression s => s.Items.Any(ContainsUnordered),
+        ChoiceExpression c => c.Items.Any(ContainsUnordered),
+        RepeatExpression rep => ContainsUnordered(rep.Item),
+        _ => false,
+    };
 
     // Removes unproductive rules and checks the start still derives something.
     private Grammar Finish(int startNt)
@@ -439,21 +485,28 @@ public sealed class GrammarBuilder
         var productive = new bool[n];
         // Worklist: each rule counts its right-hand-side nonterminal occurrences not yet known productive,
         // so a deep chain of rules costs linear time instead of one full pass per level.
-        var pending = new int[_rules.Count];
+        // An unordered group counts as one rule whose right-hand side is its end, separator and required members.
+        var all = new List<(int Lhs, IEnumerable<GrammarSymbol> Rhs)>(_rules.Count + _unordered.Count);
+        foreach (var r in _rules) all.Add((r.Lhs, r.Rhs));
+        foreach (var u in _unordered)
+        {
+            all.Add((u.Nonterminal, u.Members.Where((_, i) => u.Required[i]).Append(u.Separator).Append(u.End)));
+        }
+        var pending = new int[all.Count];
         var uses = new List<int>?[n];
         var work = new Stack<int>();
-        for (int i = 0; i < _rules.Count; i++)
+        for (int i = 0; i < all.Count; i++)
         {
-            foreach (var sym in _rules[i].Rhs)
+            foreach (var sym in all[i].Rhs)
             {
                 if (sym.IsTerminal) continue;
                 pending[i]++;
                 (uses[sym.Index] ??= []).Add(i);
             }
-            if (pending[i] == 0 && !productive[_rules[i].Lhs])
+            if (pending[i] == 0 && !productive[all[i].Lhs])
             {
-                productive[_rules[i].Lhs] = true;
-                work.Push(_rules[i].Lhs);
+                productive[all[i].Lhs] = true;
+                work.Push(all[i].Lhs);
             }
         }
         while (work.Count > 0)
@@ -462,10 +515,10 @@ public sealed class GrammarBuilder
             if (users is null) continue;
             foreach (int i in users)
             {
-                if (--pending[i] == 0 && !productive[_rules[i].Lhs])
+                if (--pending[i] == 0 && !productive[all[i].Lhs])
                 {
-                    productive[_rules[i].Lhs] = true;
-                    work.Push(_rules[i].Lhs);
+                    productive[all[i].Lhs] = true;
+                    work.Push(all[i].Lhs);
                 }
             }
         }
@@ -473,7 +526,50 @@ public sealed class GrammarBuilder
         {
             throw new GrammarDefinitionException($"The language of start rule '{_nonterminals[startNt]}' is empty (no finite derivation)", _nonterminals[startNt]);
         }
-        var rules = _rules.Where(r => productive[r.Lhs] && r.Rhs.All(s => s.IsTerminal || productive[s.Index])).ToImmutableArray();
-        return new Grammar(_terminals.ToImmutableArray(), _nonterminals.ToImmutableArray(), rules, startNt);
+        bool Productive(GrammarSymbol s) => s.IsTerminal || productive[s.Index];
+        var rules = _rules.Where(r => productive[r.Lhs] && r.Rhs.All(Productive)).ToImmutableArray();
+        var unordered = ImmutableArray.CreateBuilder<GrammarUnordered>();
+        foreach (var u in _unordered)
+        {
+            if (!productive[u.Nonterminal]) continue;
+            var keep = Enumerable.Range(0, u.Members.Length).Where(i => Productive(u.Members[i])).ToArray();
+            unordered.Add(u with
+            {
+                Members = [.. keep.Select(i => u.Members[i])],
+                Required = [.. keep.Select(i => u.Required[i])],
+                Extra = u.Extra is { } x && Productive(x) ? x : null,
+            });
+        }
+        if (unordered.Count > 0) CheckUnorderedDelimiters(rules, unordered);
+        return new Grammar(_terminals.ToImmutableArray(), _nonterminals.ToImmutableArray(), rules, startNt, unordered.ToImmutable());
+    }
+
+    // The parser's on-demand states assume that no unordered state derives the empty string, which holds when
+    // separators and ends never do.
+    private void CheckUnorderedDelimiters(ImmutableArray<GrammarRule> rules, IReadOnlyList<GrammarUnordered> unordered)
+    {
+        var nullable = new bool[_nonterminals.Count];
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var r in rules)
+            {
+                if (nullable[r.Lhs] || !r.Rhs.All(s => !s.IsTerminal && nullable[s.Index])) continue;
+                nullable[r.Lhs] = true;
+                changed = true;
+            }
+        }
+        foreach (var u in unordered)
+        {
+            if (!u.Separator.IsTerminal && nullable[u.Separator.Index])
+            {
+                throw new GrammarDefinitionException("The separator of an unordered group must not match the empty string", _nonterminals[u.Nonterminal]);
+            }
+            if (!u.End.IsTerminal && nullable[u.End.Index])
+            {
+                throw new GrammarDefinitionException("The end of an unordered group must not match the empty string", _nonterminals[u.Nonterminal]);
+            }
+        }
     }
 }

@@ -39,6 +39,40 @@ public abstract class GrammarExpression
         return list.Length == 1 ? list[0] : new ChoiceExpression(list);
     }
 
+    /// <summary>
+    /// An unordered group: every member at most once and in any order, the required ones all present,
+    /// <paramref name="extra"/> (when given) any number of times among them, items separated by
+    /// <paramref name="separator"/>, the whole followed by <paramref name="end"/>. This is the language of a
+    /// JSON object's members; as a context-free grammar it needs a rule per subset of members, so the
+    /// parser creates those states only when an input reaches them.
+    /// </summary>
+    /// <param name="members">The members and whether each is required (at most <see cref="Limits.MaxUnorderedMembers"/>).</param>
+    /// <param name="separator">Between two items; must not match the empty string.</param>
+    /// <param name="end">After the last item; must not match the empty string.</param>
+    /// <param name="extra">An item allowed any number of times, or null.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="GrammarLimitException">More than <see cref="Limits.MaxUnorderedMembers"/> members.</exception>
+    public static GrammarExpression Unordered(
+        IEnumerable<(GrammarExpression Item, bool Required)> members,
+        GrammarExpression separator,
+        GrammarExpression end,
+        GrammarExpression? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(separator);
+        ArgumentNullException.ThrowIfNull(end);
+        var list = members.ToImmutableArray();
+        if (list.Length > Limits.MaxUnorderedMembers)
+        {
+            throw new GrammarLimitException(nameof(Limits.MaxUnorderedMembers), Limits.MaxUnorderedMembers, $"Unordered group of {list.Length} members");
+        }
+        foreach (var (item, _) in list)
+        {
+            if (item is null) throw new ArgumentNullException(nameof(members), "A member is null.");
+        }
+        return new UnorderedExpression(list, separator, end, extra);
+    }
+
     /// <summary>A repeat of <paramref name="min"/> to <paramref name="max"/> (<see cref="RegexNode.Unbounded"/> for none).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Bounds negative or reversed.</exception>
     public static GrammarExpression Repeat(GrammarExpression item, int min, int max)
@@ -143,4 +177,28 @@ public sealed class RepeatExpression : GrammarExpression
 
     /// <summary>Maximum count or <see cref="RegexNode.Unbounded"/>.</summary>
     public int Max { get; }
+}
+
+/// <summary>An unordered group (see <see cref="GrammarExpression.Unordered"/>).</summary>
+public sealed class UnorderedExpression : GrammarExpression
+{
+    internal UnorderedExpression(ImmutableArray<(GrammarExpression Item, bool Required)> members, GrammarExpression separator, GrammarExpression end, GrammarExpression? extra)
+    {
+        Members = members;
+        Separator = separator;
+        End = end;
+        Extra = extra;
+    }
+
+    /// <summary>The members and whether each is required.</summary>
+    public ImmutableArray<(GrammarExpression Item, bool Required)> Members { get; }
+
+    /// <summary>Between two items.</summary>
+    public GrammarExpression Separator { get; }
+
+    /// <summary>After the last item.</summary>
+    public GrammarExpression End { get; }
+
+    /// <summary>The item allowed any number of times, or null.</summary>
+    public GrammarExpression? Extra { get; }
 }

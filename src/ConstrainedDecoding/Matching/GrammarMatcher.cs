@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using ConstrainedDecoding.Grammars;
 using ConstrainedDecoding.Parsing;
 
 namespace ConstrainedDecoding.Matching;
@@ -90,7 +91,16 @@ public sealed class GrammarMatcher
             var key = new ContextKey(term, q, r.SetHash1(origin), r.SetHash2(origin));
             if (!_grammar.TryGetContext(key, out var entry))
             {
-                entry = ComputeContext(term, q, origin);
+                int pos = r.Position;
+                try
+                {
+                    entry = ComputeContext(term, q, origin);
+                }
+                catch (GrammarLimitException)
+                {
+                    r.TruncateTo(pos); // the matcher stays usable
+                    throw;
+                }
                 _grammar.AddContext(key, entry);
             }
             entry.Boundary.Valid.OrInto(mask);
@@ -280,11 +290,17 @@ public sealed class GrammarMatcher
         var r = _recognizer;
         int pos = r.Position;
         bool ok = true;
-        foreach (byte b in bytes)
+        try
         {
-            if (!r.Step(b)) { ok = false; break; }
+            foreach (byte b in bytes)
+            {
+                if (!r.Step(b)) { ok = false; break; }
+            }
         }
-        r.TruncateTo(pos);
+        finally
+        {
+            r.TruncateTo(pos);
+        }
         return ok;
     }
 
@@ -311,13 +327,21 @@ public sealed class GrammarMatcher
         if (_terminated) return false;
         var r = _recognizer;
         int pos = r.Position;
-        foreach (byte b in bytes)
+        try
         {
-            if (!r.Step(b))
+            foreach (byte b in bytes)
             {
-                r.TruncateTo(pos);
-                return false;
+                if (!r.Step(b))
+                {
+                    r.TruncateTo(pos);
+                    return false;
+                }
             }
+        }
+        catch (GrammarLimitException)
+        {
+            r.TruncateTo(pos); // the state is unchanged, as on false
+            throw;
         }
         PushUnit(isStop: false, startPosition: pos);
         ConsumedByteCount += bytes.Length;

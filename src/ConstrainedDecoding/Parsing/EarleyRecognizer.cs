@@ -96,7 +96,7 @@ internal sealed class EarleyRecognizer
         _posPoolCount = (int[])other._posPoolCount.Clone();
         _posAccepting = (bool[])other._posAccepting.Clone();
         _posCount = other._posCount;
-        _predicted = new int[_t.NonterminalCount];
+        _predicted = new int[other._predicted.Length];
     }
 
     public EarleyRecognizer Clone() => new(this);
@@ -143,10 +143,13 @@ internal sealed class EarleyRecognizer
         PushPosition(BirthHeads(_born), _setAccepting[s]);
     }
 
-    /// <summary>Pops positions so that <paramref name="position"/> is current.</summary>
+    /// <summary>
+    /// Pops positions so that <paramref name="position"/> is current. At the current position it drops anything
+    /// a step left behind without pushing a position (a step that threw a <see cref="Grammars.GrammarLimitException"/>).
+    /// </summary>
     public void TruncateTo(int position)
     {
-        if (position >= _posCount - 1) return;
+        if (position > _posCount - 1) return;
         int next = position + 1;
         _headCount = _posHeadStart[next];
         _setCount = _posSetCount[position];
@@ -426,6 +429,17 @@ internal sealed class EarleyRecognizer
             else if (next >= t.TerminalCount)
             {
                 int nt = next - t.TerminalCount;
+                if (nt >= t.NonterminalCount)
+                {
+                    // An unordered group's state (made on demand, never nullable).
+                    if (nt >= _predicted.Length) Array.Resize(ref _predicted, Math.Max(nt + 1, _predicted.Length * 2));
+                    if (_predicted[nt] != _predGen)
+                    {
+                        _predicted[nt] = _predGen;
+                        foreach (int first in t.DynamicPredictions(nt)) AddItem(first, s, s);
+                    }
+                    continue;
+                }
                 if (_predicted[nt] != _predGen)
                 {
                     _predicted[nt] = _predGen;

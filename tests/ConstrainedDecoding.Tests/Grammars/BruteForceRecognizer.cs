@@ -93,12 +93,78 @@ internal static class BruteForceRecognizer
                     }
                 }
             }
+            foreach (var u in grammar.Unordered)
+            {
+                for (int i = 0; i <= n; i++)
+                {
+                    foreach (int j in UnorderedEnds(u, i))
+                    {
+                        if (!spans[u.Nonterminal, i, j])
+                        {
+                            spans[u.Nonterminal, i, j] = true;
+                            changed = true;
+                        }
+                    }
+                }
+            }
         }
         for (int j = 0; j <= n; j++)
         {
             if (spans[grammar.Start, 0, j] && skip[j].Contains(n)) return true;
         }
         return false;
+
+        HashSet<int> SymbolEnds(GrammarSymbol sym, int p)
+        {
+            var next = new HashSet<int>();
+            if (sym.IsTerminal)
+            {
+                foreach (int k in skip[p]) next.UnionWith(terminalEnds[sym.Index, k]);
+            }
+            else
+            {
+                for (int j = p; j <= n; j++)
+                {
+                    if (spans[sym.Index, p, j]) next.Add(j);
+                }
+            }
+            return next;
+        }
+
+        // The definition read literally: a search over (position, members written, anything written yet).
+        HashSet<int> UnorderedEnds(GrammarUnordered u, int from)
+        {
+            if (u.Members.Length > 20) throw new InvalidOperationException("too many members for the brute-force recognizer");
+            int required = 0;
+            for (int m = 0; m < u.Members.Length; m++)
+            {
+                if (u.Required[m]) required |= 1 << m;
+            }
+            var ends = new HashSet<int>();
+            var seen = new HashSet<(int P, int Written, bool After)>();
+            var work = new Stack<(int P, int Written, bool After)>();
+            work.Push((from, 0, false));
+            while (work.Count > 0)
+            {
+                var (p, written, rest) = work.Pop();
+                if (!seen.Add((p, written, rest))) continue;
+                if ((written & required) == required) ends.UnionWith(SymbolEnds(u.End, p));
+                var starts = rest ? SymbolEnds(u.Separator, p) : [p];
+                foreach (int q in starts)
+                {
+                    for (int m = 0; m < u.Members.Length; m++)
+                    {
+                        if ((written & (1 << m)) != 0) continue;
+                        foreach (int e in SymbolEnds(u.Members[m], q)) work.Push((e, written | (1 << m), true));
+                    }
+                    if (u.Extra is { } x)
+                    {
+                        foreach (int e in SymbolEnds(x, q)) work.Push((e, written, true));
+                    }
+                }
+            }
+            return ends;
+        }
     }
 
     /// <summary>All end positions of matches of <paramref name="node"/> starting at <paramref name="start"/>.</summary>
