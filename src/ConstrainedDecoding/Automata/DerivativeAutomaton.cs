@@ -21,6 +21,13 @@ internal sealed class DerivativeAutomaton
 
     public DerivativeAutomaton(RegexNode pattern) => _nodes.Add(pattern);
 
+    /// <summary>
+    /// Whether the pattern's Thompson NFA stays within <paramref name="maxStates"/> (or uses node kinds only the
+    /// NFA knows). Automata that will be explored whole (intersections, differences) are cheaper as NFA subsets
+    /// at any size a Thompson NFA can reasonably have: derivatives rebuild a regex per state and transition.
+    /// </summary>
+    public static bool NfaWithin(RegexNode pattern, long maxStates) => NfaSize(pattern, 0) <= maxStates;
+
     /// <summary>Whether <paramref name="pattern"/> should use derivatives; if so, its distinct byte sets.</summary>
     /// <param name="pattern">The pattern.</param>
     /// <param name="byteSets">Its distinct byte sets, when derivatives are preferred or <paramref name="force"/>d.</param>

@@ -12,7 +12,6 @@ namespace ConstrainedDecoding.Regex;
 public static class RegexAlgebra
 {
     // Lazy DFAs of the nodes operated on (membership tests and products reuse them while the node lives).
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RegexNode, LazyDfa> s_dfas = [];
 
     /// <summary>Strings matched by both <paramref name="a"/> and <paramref name="b"/>.</summary>
     /// <exception cref="GrammarLimitException">The product automaton exceeds <see cref="Limits.MaxProductStates"/>.</exception>
@@ -40,7 +39,7 @@ public static class RegexAlgebra
         ArgumentNullException.ThrowIfNull(node);
         if (node.IsNullable) return false;
         if (node is AutomatonRegex) return false; // trimmed: every state reaches acceptance
-        return s_dfas.GetValue(node, n => new LazyDfa(n)).IsEmptyLanguage;
+        return Automaton(node).IsEmptyLanguage;
     }
 
     /// <summary>Whether <paramref name="node"/> matches exactly <paramref name="input"/>.</summary>
@@ -48,7 +47,7 @@ public static class RegexAlgebra
     {
         ArgumentNullException.ThrowIfNull(node);
         if (input.IsEmpty) return node.IsNullable;
-        var dfa = s_dfas.GetValue(node, n => new LazyDfa(n));
+        var dfa = Automaton(node);
         int s = dfa.Run(LazyDfa.Initial, input);
         return s != LazyDfa.Dead && dfa.IsAccepting(s);
     }
@@ -91,13 +90,25 @@ public static class RegexAlgebra
         return Trim("(automaton:" + key + ")", accepting.ToList(), lists);
     }
 
+    /// <summary>Operands whose NFA has at most this many states are explored as NFA subsets, larger ones by derivatives.</summary>
+    private const long MaxSubsetNfaStates = 200_000;
+
+    // Operands are explored whole, where NFA subsets beat derivatives (which rebuild a regex per state and byte
+    // class) unless the NFA itself would be huge (bounded repeats in the tens of thousands).
+    private static LazyDfa Automaton(RegexNode node)
+    {
+        if (Volatile.Read(ref node.AlgebraAutomaton) is { } done) return done;
+        var dfa = new LazyDfa(node, DerivativeAutomaton.NfaWithin(node, MaxSubsetNfaStates) ? false : null);
+        return Interlocked.CompareExchange(ref node.AlgebraAutomaton, dfa, null) ?? dfa;
+    }
+
     private static RegexNode Product(RegexNode a, RegexNode b, bool difference)
     {
         string key = "(" + a.Key + (difference ? "&~" : "&") + b.Key + ")";
         if (IsEmpty(a)) return RegexNode.Nothing;
         if (IsEmpty(b)) return difference ? a : RegexNode.Nothing;
-        var da = s_dfas.GetValue(a, n => new LazyDfa(n));
-        var db = s_dfas.GetValue(b, n => new LazyDfa(n));
+        var da = Automaton(a);
+        var db = Automaton(b);
         var index = new Dictionary<(int, int), int>();
         var pairs = new List<(int A, int B)>();
         var edges = new List<List<(ByteSet, int)>>();

@@ -177,6 +177,10 @@ public abstract class RegexNode
     /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
     internal long CachedNfaSize;
 
+    // The automaton RegexAlgebra explores for this node (intersections, differences, emptiness), kept with the node:
+    // a ConditionalWeakTable for this made every garbage collection scan a dependent handle per node.
+    internal Automata.LazyDfa? AlgebraAutomaton;
+
     /// <summary>Whether the node matches the empty string.</summary>
     public abstract bool IsNullable { get; }
 
