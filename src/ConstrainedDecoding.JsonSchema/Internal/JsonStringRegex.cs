@@ -30,9 +30,16 @@ internal static class JsonStringRegex
     public static RegexNode Quoted(RegexNode content) => RegexNode.Concat(RegexNode.Literal("\""), content, RegexNode.Literal("\""));
 
     /// <summary>All encodings of one code point from <paramref name="set"/>; cached per set.</summary>
-    public static RegexNode Char(CodepointSet set) => s_charCache.Count < 10_000
-        ? s_charCache.GetOrAdd(set, Build)
-        : (s_charCache.TryGetValue(set, out var n) ? n : Build(set));
+    public static RegexNode Char(CodepointSet set)
+    {
+        if (s_charCache.TryGetValue(set, out var n)) return n;
+        // Bounded: cleared when full (sets recur across schemas: the cache keeps working after it fills).
+        if (Interlocked.Increment(ref s_charCacheAdds) % MaxCachedCharSets == 0) s_charCache.Clear();
+        return s_charCache.GetOrAdd(set, Build);
+    }
+
+    private const int MaxCachedCharSets = 10_000;
+    private static int s_charCacheAdds;
 
     /// <summary>All encodings of exactly the decoded text <paramref name="text"/> (without quotes).</summary>
     public static RegexNode Literal(string text)

@@ -28,6 +28,45 @@ internal sealed class DerivativeAutomaton
     /// </summary>
     public static bool NfaWithin(RegexNode pattern, long maxStates) => NfaSize(pattern, 0) <= maxStates;
 
+    /// <summary>
+    /// Whether the pattern has no unbounded repeat and is small once each bounded repeat counts its body once (at
+    /// most <paramref name="maxNodes"/> Thompson states): a length bound like <c>x{0,255}</c>, whose derivatives are
+    /// one counter each. Next to a star (<c>.*x{1,255}.*</c>) or with wide alternations they are unions that grow
+    /// with every byte, and NFA subsets are far cheaper.
+    /// </summary>
+    public static bool IsCountingOnly(RegexNode pattern, int maxNodes)
+    {
+        var seen = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<RegexNode>();
+        stack.Push(pattern);
+        long size = 0;
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (!seen.Add(node)) continue;
+            size += 2;
+            if (size > maxNodes) return false;
+            switch (node)
+            {
+                case ConcatRegex c:
+                    foreach (var p in c.Parts) stack.Push(p);
+                    break;
+                case AlternationRegex a:
+                    foreach (var b in a.Branches) stack.Push(b);
+                    break;
+                case RepeatRegex r:
+                    if (r.Max == RegexNode.Unbounded) return false;
+                    stack.Push(r.Body);
+                    break;
+                case EmptyRegex or ByteClassRegex:
+                    break;
+                default:
+                    return false; // kinds derivatives do not know
+            }
+        }
+        return true;
+    }
+
     /// <summary>Whether <paramref name="pattern"/> should use derivatives; if so, its distinct byte sets.</summary>
     /// <param name="pattern">The pattern.</param>
     /// <param name="byteSets">Its distinct byte sets, when derivatives are preferred or <paramref name="force"/>d.</param>

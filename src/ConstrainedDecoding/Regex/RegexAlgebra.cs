@@ -93,12 +93,17 @@ public static class RegexAlgebra
     /// <summary>Operands whose NFA has at most this many states are explored as NFA subsets, larger ones by derivatives.</summary>
     private const long MaxSubsetNfaStates = 200_000;
 
+    /// <summary>Operands without stars, this small when each bounded repeat counts once, keep derivatives (their NFA is large only by counting).</summary>
+    private const int MaxCountingStructure = 2_000;
+
     // Operands are explored whole, where NFA subsets beat derivatives (which rebuild a regex per state and byte
-    // class) unless the NFA itself would be huge (bounded repeats in the tens of thousands).
+    // class: 1.8 MB per state on a wide key alternation) unless the NFA is large only by counting (a length bound
+    // without stars, where a derivative is one counter) or huge anyway.
     private static LazyDfa Automaton(RegexNode node)
     {
         if (Volatile.Read(ref node.AlgebraAutomaton) is { } done) return done;
-        var dfa = new LazyDfa(node, DerivativeAutomaton.NfaWithin(node, MaxSubsetNfaStates) ? false : null);
+        bool subsets = DerivativeAutomaton.NfaWithin(node, MaxSubsetNfaStates) && !DerivativeAutomaton.IsCountingOnly(node, MaxCountingStructure);
+        var dfa = new LazyDfa(node, subsets ? false : null);
         return Interlocked.CompareExchange(ref node.AlgebraAutomaton, dfa, null) ?? dfa;
     }
 

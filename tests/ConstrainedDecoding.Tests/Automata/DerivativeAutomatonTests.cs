@@ -57,4 +57,18 @@ public class DerivativeAutomatonTests
         Assert.True(dfa.IsAccepting(dfa.Step(s, (byte)'"')));
         Assert.Equal(LazyDfa.Dead, dfa.Step(s, (byte)'A'));
     }
+
+    [Theory]
+    [InlineData("[a-z]{0,300}", true)]
+    [InlineData("(ab|cd){2,50}x", true)]
+    [InlineData(".*[a-z]{1,255}.*", false)]
+    [InlineData("([a-z]+ ){0,99}[a-z]+", false)]
+    [InlineData("[a-z]*", false)]
+    public void Counting_only_patterns_are_told_apart_from_stars(string pattern, bool countingOnly)
+    {
+        Assert.Equal(countingOnly, DerivativeAutomaton.IsCountingOnly(RegexParser.Parse(pattern), 2_000));
+        // Many alternatives are large even when each repeat counts once.
+        var wide = RegexNode.Alternate(Enumerable.Range(0, 1_500).Select(i => RegexNode.Literal("w" + i)));
+        Assert.False(DerivativeAutomaton.IsCountingOnly(RegexNode.Repeat(wide, 0, 3), 2_000));
+    }
 }
