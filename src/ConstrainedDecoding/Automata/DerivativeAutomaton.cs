@@ -36,35 +36,17 @@ internal sealed class DerivativeAutomaton
     /// </summary>
     public static bool IsCountingOnly(RegexNode pattern, int maxNodes)
     {
-        var seen = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<RegexNode>();
-        stack.Push(pattern);
         long size = 0;
-        while (stack.Count > 0)
+        return VisitOnce(pattern, node =>
         {
-            var node = stack.Pop();
-            if (!seen.Add(node)) continue;
             size += 2;
-            if (size > maxNodes) return false;
-            switch (node)
+            return size <= maxNodes && node switch
             {
-                case ConcatRegex c:
-                    foreach (var p in c.Parts) stack.Push(p);
-                    break;
-                case AlternationRegex a:
-                    foreach (var b in a.Branches) stack.Push(b);
-                    break;
-                case RepeatRegex r:
-                    if (r.Max == RegexNode.Unbounded) return false;
-                    stack.Push(r.Body);
-                    break;
-                case EmptyRegex or ByteClassRegex:
-                    break;
-                default:
-                    return false; // kinds derivatives do not know
-            }
-        }
-        return true;
+                RepeatRegex r => r.Max != RegexNode.Unbounded,
+                ConcatRegex or AlternationRegex or EmptyRegex or ByteClassRegex => true,
+                _ => false, // kinds derivatives do not know
+            };
+        });
     }
 
     /// <summary>Whether <paramref name="pattern"/> should use derivatives; if so, its distinct byte sets.</summary>
@@ -76,20 +58,30 @@ internal sealed class DerivativeAutomaton
         byteSets = [];
         bool prefer = NfaSize(pattern, 0) > NfaSizeThreshold;
         if (!prefer && !force) return false;
-        // The distinct byte sets, over the pattern as a DAG (shared subtrees visited once).
-        var seenNodes = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
+        // The distinct byte sets.
         var seenSets = new HashSet<ByteSet>();
+        var sets = byteSets;
+        VisitOnce(pattern, node =>
+        {
+            if (node is ByteClassRegex c && !c.Set.IsEmpty && seenSets.Add(c.Set)) sets.Add(c.Set);
+            return true;
+        });
+        return prefer;
+    }
+
+    // Visits the pattern as a DAG (shared subtrees once) until `visit` says stop; returns whether it never did.
+    private static bool VisitOnce(RegexNode pattern, Func<RegexNode, bool> visit)
+    {
+        var seen = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<RegexNode>();
         stack.Push(pattern);
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            if (!seenNodes.Add(node)) continue;
+            if (!seen.Add(node)) continue;
+            if (!visit(node)) return false;
             switch (node)
             {
-                case ByteClassRegex c when !c.Set.IsEmpty && seenSets.Add(c.Set):
-                    byteSets.Add(c.Set);
-                    break;
                 case ConcatRegex c:
                     foreach (var p in c.Parts) stack.Push(p);
                     break;
@@ -101,7 +93,7 @@ internal sealed class DerivativeAutomaton
                     break;
             }
         }
-        return prefer;
+        return true;
     }
 
     // Thompson states the pattern would take (saturating, cached on the nodes); a large negative
