@@ -44,7 +44,7 @@ internal static class RegexDerivative
                         var rest = new RegexNode[parts.Length - i];
                         rest[0] = d;
                         for (int j = i + 1; j < parts.Length; j++) rest[j - i] = parts[j];
-                        branches.Add(RegexNode.Concat(rest));
+                        branches.Add(RegexNode.Concat(rest, owned: true));
                     }
                     if (!parts[i].IsNullable) break;
                 }

@@ -56,67 +56,109 @@ public abstract class RegexNode
     public static RegexNode Codepoints(CodepointSet set) => Utf8Lowering.Lower(set);
 
     /// <summary>Concatenation; flattens nested concatenations and drops empty parts.</summary>
-    public static RegexNode Concat(IEnumerable<RegexNode> parts)
-    {
-        var list = ImmutableArray.CreateBuilder<RegexNode>();
-        foreach (var p in parts)
-        {
-            if (p is EmptyRegex) continue;
-            if (p is ByteClassRegex { Set.IsEmpty: true }) return Nothing;
-            if (p is ConcatRegex c) list.AddRange(c.Parts);
-            else list.Add(p);
-        }
-        return list.Count switch
-        {
-            0 => Empty,
-            1 => list[0],
-            _ => new ConcatRegex(list.ToImmutable()),
-        };
-    }
+    public static RegexNode Concat(IEnumerable<RegexNode> parts) =>
+        parts is RegexNode[] array ? Concat(array, owned: false) : Concat(parts.ToArray(), owned: true);
 
     /// <summary>Concatenation.</summary>
-    public static RegexNode Concat(params RegexNode[] parts)
+    public static RegexNode Concat(params RegexNode[] parts) => Concat(parts, owned: false);
+
+    // Flattens into one exactly sized array (the caller's own when nothing changes and it hands it over).
+    internal static RegexNode Concat(RegexNode[] parts, bool owned)
     {
-        // Fast path when there is nothing to flatten or drop.
+        int count = 0;
+        bool same = true;
         foreach (var p in parts)
         {
-            if (p is EmptyRegex or ConcatRegex || p is ByteClassRegex { Set.IsEmpty: true }) return Concat((IEnumerable<RegexNode>)parts);
+            if (p is ByteClassRegex { Set.IsEmpty: true }) return Nothing;
+            if (p is EmptyRegex) { same = false; continue; }
+            if (p is ConcatRegex c) { count += c.Parts.Length; same = false; }
+            else count++;
         }
-        return parts.Length switch
+        if (count == 0) return Empty;
+        if (same && count == 1) return parts[0];
+        RegexNode[] items;
+        if (same)
         {
-            0 => Empty,
-            1 => parts[0],
-            _ => new ConcatRegex(ImmutableArray.Create(parts)),
-        };
+            items = owned ? parts : (RegexNode[])parts.Clone();
+        }
+        else
+        {
+            items = new RegexNode[count];
+            int k = 0;
+            foreach (var p in parts)
+            {
+                if (p is EmptyRegex) continue;
+                if (p is ConcatRegex c)
+                {
+                    c.Parts.CopyTo(items, k);
+                    k += c.Parts.Length;
+                }
+                else
+                {
+                    items[k++] = p;
+                }
+            }
+            if (count == 1) return items[0];
+        }
+        return new ConcatRegex(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items));
     }
 
     /// <summary>Alternation; flattens nested alternations, drops <see cref="Nothing"/> and merges single-byte branches.</summary>
     public static RegexNode Alternate(IEnumerable<RegexNode> branches)
     {
-        var list = ImmutableArray.CreateBuilder<RegexNode>();
+        // One buffer for the flattened branches; duplicates found by key (a linear scan while few).
+        var buffer = new RegexNode[branches is ICollection<RegexNode> col ? Math.Max(col.Count, 2) + 1 : 8];
+        int count = 1; // slot 0 is kept for the merged byte class
         var bytes = ByteSet.Empty;
         bool anyBytes = false;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? seen = null;
         foreach (var b in branches)
         {
-            var items = b is AlternationRegex a ? a.Branches : ImmutableArray.Create(b);
-            foreach (var item in items)
+            if (b is AlternationRegex a)
             {
-                if (item is ByteClassRegex bc)
-                {
-                    if (!bc.Set.IsEmpty) { bytes = bytes.Union(bc.Set); anyBytes = true; }
-                    continue;
-                }
-                if (seen.Add(item.Key)) list.Add(item);
+                foreach (var item in a.Branches) Add(item);
+            }
+            else
+            {
+                Add(b);
             }
         }
-        if (anyBytes) list.Insert(0, ByteClass(bytes));
-        return list.Count switch
+        int start = anyBytes ? 0 : 1;
+        if (anyBytes) buffer[0] = ByteClass(bytes);
+        int n = count - start;
+        if (n == 0) return Nothing;
+        if (n == 1) return buffer[start];
+        var items = new RegexNode[n];
+        Array.Copy(buffer, start, items, 0, n);
+        return new AlternationRegex(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items));
+
+        void Add(RegexNode item)
         {
-            0 => Nothing,
-            1 => list[0],
-            _ => new AlternationRegex(list.ToImmutable()),
-        };
+            if (item is ByteClassRegex bc)
+            {
+                if (!bc.Set.IsEmpty) { bytes = bytes.Union(bc.Set); anyBytes = true; }
+                return;
+            }
+            if (seen is not null)
+            {
+                if (!seen.Add(item.Key)) return;
+            }
+            else
+            {
+                for (int i = 1; i < count; i++)
+                {
+                    if (ReferenceEquals(buffer[i], item) || string.Equals(buffer[i].Key, item.Key, StringComparison.Ordinal)) return;
+                }
+                if (count > 16)
+                {
+                    seen = new HashSet<string>(StringComparer.Ordinal);
+                    for (int i = 1; i < count; i++) seen.Add(buffer[i].Key);
+                    seen.Add(item.Key);
+                }
+            }
+            if (count == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            buffer[count++] = item;
+        }
     }
 
     /// <summary>Alternation.</summary>
