@@ -53,6 +53,24 @@ public class TypeAndValueKeywordTests
         SchemaAssert.Valid("""{"type":"number","exclusiveMinimum":0}""", "0.001", "5");
         SchemaAssert.Invalid("""{"type":"number","exclusiveMinimum":0}""", "0", "-0.0", "0.000", "-1");
     }
+
+    [Fact]
+    public void Sign_bounds_keep_exponent_spellings()
+    {
+        // A bound of 0 on one side only depends on the mantissa's sign, so exponent forms stay exact.
+        SchemaAssert.Valid("""{"type":"number","minimum":0}""", "1e-6", "2.5E+3", "0e5", "-0e5", "-0.00E1", "0.001e2", "7");
+        SchemaAssert.Invalid("""{"type":"number","minimum":0}""", "-1e-6", "-2E3", "-0.1e1", "01e2", "1e", "-7");
+        SchemaAssert.Valid("""{"type":"number","exclusiveMinimum":0}""", "1e-6", "0.5E1");
+        SchemaAssert.Invalid("""{"type":"number","exclusiveMinimum":0}""", "0e5", "-0e1", "0.000E3", "-1e2");
+        SchemaAssert.Valid("""{"type":"number","maximum":0}""", "-1e3", "0E0", "-0e1", "-0.5e-1");
+        SchemaAssert.Invalid("""{"type":"number","maximum":0}""", "1e-3", "0.1E1");
+        SchemaAssert.Valid("""{"type":"number","exclusiveMaximum":0}""", "-1e3", "-0.01E2");
+        SchemaAssert.Invalid("""{"type":"number","exclusiveMaximum":0}""", "0E2", "-0E2", "3e1");
+        // Other bounds keep plain decimals only (a sound subset): exponent forms are rejected.
+        SchemaAssert.Valid("""{"type":"number","minimum":1}""", "1", "20.5");
+        SchemaAssert.Invalid("""{"type":"number","minimum":1}""", "2e1", "1E0");
+        SchemaAssert.Invalid("""{"type":"number","minimum":0,"maximum":10}""", "1e0");
+    }
 }
 
 public class StringKeywordTests

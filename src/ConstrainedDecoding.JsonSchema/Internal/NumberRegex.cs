@@ -28,6 +28,32 @@ internal static class NumberRegex
     /// <summary>Any JSON number.</summary>
     public static RegexNode AnyNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction, s_exponent);
 
+    /// <summary>
+    /// Exponent spellings (<c>1e-6</c>, <c>-2.5E+3</c>) of the numbers on one side of zero, for a bound of 0 with no
+    /// bound on the other side (<c>minimum: 0</c> and the like): the sign of such a number is the sign of its
+    /// mantissa, so the set is regular without any arithmetic. Null for other bounds.
+    /// </summary>
+    public static RegexNode? ExponentFormsBeyondZero(NumberBound? lo, NumberBound? hi)
+    {
+        if ((lo is null) == (hi is null)) return null;
+        var bound = (lo ?? hi)!.Value;
+        if (bound.Value.Sign != 0) return null;
+        var exponent = RegexNode.Concat(
+            RegexNode.ByteClass(ByteSet.Single((byte)'e').With((byte)'E')),
+            RegexNode.Optional(RegexNode.ByteClass(ByteSet.Single((byte)'+').With((byte)'-'))),
+            RegexNode.Plus(s_digit));
+        // Mantissas of value zero (0, 0.000) and of non-zero value (any other).
+        var zero = RegexNode.Concat(RegexNode.Literal("0"), s_zeroFraction);
+        var nonZero = RegexNode.Alternate(
+            RegexNode.Concat(s_nonZeroDigit, s_digits, s_fraction),
+            RegexNode.Concat(RegexNode.Literal("0."), s_digits, s_nonZeroDigit, s_digits));
+        var minus = RegexNode.Literal("-");
+        RegexNode mantissas = lo is not null
+            ? (bound.Inclusive ? RegexNode.Alternate(nonZero, zero, RegexNode.Concat(minus, zero)) : nonZero)
+            : (bound.Inclusive ? RegexNode.Alternate(RegexNode.Concat(minus, nonZero), zero, RegexNode.Concat(minus, zero)) : RegexNode.Concat(minus, nonZero));
+        return RegexNode.Concat(mantissas, exponent);
+    }
+
     /// <summary>Any number written as a plain decimal (no exponent).</summary>
     public static RegexNode AnyPlainNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction);
 

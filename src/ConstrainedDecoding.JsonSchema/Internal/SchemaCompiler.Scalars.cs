@@ -278,7 +278,8 @@ internal sealed partial class SchemaCompiler
             Refuse("minimum", at, "both numeric bounds fall inside one unit interval; not supported");
             return NumberRegex.AnyNumber;
         }
-        return range;
+        // Exponent forms are kept where the bound is a sign (minimum: 0 and the like); elsewhere plain decimals only.
+        return NumberRegex.ExponentFormsBeyondZero(lo, hi) is { } exponents ? RegexNode.Alternate(range, exponents) : range;
     }
 
     // enum / const: the allowed values that pass the other constraints.
