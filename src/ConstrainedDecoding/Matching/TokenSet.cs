@@ -99,15 +99,16 @@ internal sealed class TokenSet
     public static TokenSet Create(List<int> ids, int maskWords)
     {
         if (ids.Count == 0) return Empty;
+        if (ids.Count > maskWords / ListToBitmaskDivisor * 8)
+        {
+            // Large: a bitmask straight from the list (no sorted copy needed).
+            var bits = AllocateCacheArray<uint>(maskWords);
+            foreach (int id in ids) bits[id >> 5] |= 1u << (id & 31);
+            return new TokenSet(null, bits, ids.Count);
+        }
         var arr = AllocateCacheArray<int>(ids.Count);
         ids.CopyTo(arr);
         Array.Sort(arr);
-        if (arr.Length > maskWords / ListToBitmaskDivisor * 8)
-        {
-            var bits = AllocateCacheArray<uint>(maskWords);
-            foreach (int id in arr) bits[id >> 5] |= 1u << (id & 31);
-            return new TokenSet(null, bits, arr.Length);
-        }
         return new TokenSet(arr, null, arr.Length);
     }
 
