@@ -70,7 +70,7 @@ public static class Limits
     public const int MaxInsideDifferenceRemoved = 1_024;
 
     /// <summary>Trie nodes a difference computation may visit before it gives up for a full trie walk.</summary>
-    public const int MaxInsideDifferenceNodes = 50_000;
+    public const int MaxInsideDifferenceNodes = 4_000;
 
 
 
