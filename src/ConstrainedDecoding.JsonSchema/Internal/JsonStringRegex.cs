@@ -23,8 +23,11 @@ internal static class JsonStringRegex
     /// <summary>Any one encoded character.</summary>
     public static RegexNode AnyChar { get; } = Char(CodepointSet.Any);
 
+    /// <summary>Any string content (without quotes); one shared node, so its automaton is built once.</summary>
+    public static RegexNode AnyContent { get; } = RegexNode.Star(AnyChar);
+
     /// <summary>An unconstrained string including its quotes.</summary>
-    public static RegexNode AnyString { get; } = Quoted(RegexNode.Star(AnyChar));
+    public static RegexNode AnyString { get; } = Quoted(AnyContent);
 
     /// <summary>Wraps string content in quotes.</summary>
     public static RegexNode Quoted(RegexNode content) => RegexNode.Concat(RegexNode.Literal("\""), content, RegexNode.Literal("\""));
@@ -98,7 +101,7 @@ internal static class JsonStringRegex
             others = others.Except(CodepointSet.Single(cp));
             branches.Add(RegexNode.Concat(Char(CodepointSet.Single(cp)), Complement(child, depth + 1)));
         }
-        if (!others.IsEmpty) branches.Add(RegexNode.Concat(Char(others), RegexNode.Star(AnyChar)));
+        if (!others.IsEmpty) branches.Add(RegexNode.Concat(Char(others), AnyContent));
         return RegexNode.Alternate(branches);
     }
 

@@ -20,10 +20,11 @@ internal static class NumberRegex
     private static readonly RegexNode s_natural = RegexNode.Alternate(RegexNode.Literal("0"), RegexNode.Concat(s_nonZeroDigit, s_digits));
     private static readonly RegexNode s_fraction = RegexNode.Optional(RegexNode.Concat(RegexNode.Literal("."), RegexNode.Plus(s_digit)));
     private static readonly RegexNode s_zeroFraction = RegexNode.Optional(RegexNode.Concat(RegexNode.Literal("."), RegexNode.Plus(RegexNode.Literal("0"))));
-    private static readonly RegexNode s_exponent = RegexNode.Optional(RegexNode.Concat(
+    private static readonly RegexNode s_someExponent = RegexNode.Concat(
         RegexNode.ByteClass(ByteSet.Single((byte)'e').With((byte)'E')),
         RegexNode.Optional(RegexNode.ByteClass(ByteSet.Single((byte)'+').With((byte)'-'))),
-        RegexNode.Plus(s_digit)));
+        RegexNode.Plus(s_digit));
+    private static readonly RegexNode s_exponent = RegexNode.Optional(s_someExponent);
 
     /// <summary>Any JSON number.</summary>
     public static RegexNode AnyNumber { get; } = RegexNode.Concat(RegexNode.Optional(RegexNode.Literal("-")), s_natural, s_fraction, s_exponent);
@@ -38,10 +39,6 @@ internal static class NumberRegex
         if ((lo is null) == (hi is null)) return null;
         var bound = (lo ?? hi)!.Value;
         if (bound.Value.Sign != 0) return null;
-        var exponent = RegexNode.Concat(
-            RegexNode.ByteClass(ByteSet.Single((byte)'e').With((byte)'E')),
-            RegexNode.Optional(RegexNode.ByteClass(ByteSet.Single((byte)'+').With((byte)'-'))),
-            RegexNode.Plus(s_digit));
         // Mantissas of value zero (0, 0.000) and of non-zero value (any other).
         var zero = RegexNode.Concat(RegexNode.Literal("0"), s_zeroFraction);
         var nonZero = RegexNode.Alternate(
@@ -51,7 +48,7 @@ internal static class NumberRegex
         RegexNode mantissas = lo is not null
             ? (bound.Inclusive ? RegexNode.Alternate(nonZero, zero, RegexNode.Concat(minus, zero)) : nonZero)
             : (bound.Inclusive ? RegexNode.Alternate(RegexNode.Concat(minus, nonZero), zero, RegexNode.Concat(minus, zero)) : RegexNode.Concat(minus, nonZero));
-        return RegexNode.Concat(mantissas, exponent);
+        return RegexNode.Concat(mantissas, s_someExponent);
     }
 
     /// <summary>Any number written as a plain decimal (no exponent).</summary>

@@ -88,8 +88,6 @@ internal sealed partial class SchemaCompiler
 
     // Undeclared keys: one key terminal per non-empty region (which patterns the key matches), followed by the value
     // grammar of the schemas that apply there.
-    private static readonly RegexNode s_anyKey = RegexNode.Star(JsonStringRegex.AnyChar);
-
     private GrammarExpression? ExtraProperties(List<ObjectPart> parts, List<string> excluded, RegexNode? keyLanguage, Located at)
     {
         var sources = parts.SelectMany(p => p.Patterns.Select(x => x.Source)).Distinct(StringComparer.Ordinal).ToList();
@@ -126,7 +124,7 @@ internal sealed partial class SchemaCompiler
             {
                 // Split the (small) key language by the patterns first, then remove the names from each region: the
                 // names as a literal trie keep the products small (a structural complement of them would not).
-                regions.Add((keyLanguage ?? s_anyKey, new HashSet<string>(StringComparer.Ordinal)));
+                regions.Add((keyLanguage ?? JsonStringRegex.AnyContent, new HashSet<string>(StringComparer.Ordinal)));
                 foreach (var source in sources)
                 {
                     var owner = parts.First(p => p.Patterns.Any(x => x.Source == source)).At;
@@ -135,7 +133,7 @@ internal sealed partial class SchemaCompiler
                     foreach (var (keys, matched) in regions)
                     {
                         // Key patterns only match string contents, so the universal region's intersection is the pattern.
-                        var inside = ReferenceEquals(keys, s_anyKey) ? pattern : RegexAlgebra.Intersect(keys, pattern);
+                        var inside = ReferenceEquals(keys, JsonStringRegex.AnyContent) ? pattern : RegexAlgebra.Intersect(keys, pattern);
                         if (!RegexAlgebra.IsEmpty(inside)) next.Add((inside, new HashSet<string>(matched, StringComparer.Ordinal) { source }));
                         var outside = RegexAlgebra.Difference(keys, pattern);
                         if (!RegexAlgebra.IsEmpty(outside)) next.Add((outside, matched));

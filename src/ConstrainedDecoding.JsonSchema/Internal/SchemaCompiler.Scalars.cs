@@ -120,17 +120,17 @@ internal sealed partial class SchemaCompiler
                     content = content is null ? length : RegexAlgebra.Intersect(content, length);
                 }
             }
-            if (excluded.Count > 0) content = RegexAlgebra.Intersect(content ?? RegexNode.Star(JsonStringRegex.AnyChar), JsonStringRegex.AnyExcept(excluded));
+            if (excluded.Count > 0) content = RegexAlgebra.Intersect(content ?? JsonStringRegex.AnyContent, JsonStringRegex.AnyExcept(excluded));
             foreach (var (source, where, isFormat) in facts.NegatedPatterns)
             {
                 last = (isFormat ? "format" : "pattern", source, where, isFormat);
-                content = RegexAlgebra.Difference(content ?? RegexNode.Star(JsonStringRegex.AnyChar), ParsePattern(source, last.Keyword, where, anchored: isFormat));
+                content = RegexAlgebra.Difference(content ?? JsonStringRegex.AnyContent, ParsePattern(source, last.Keyword, where, anchored: isFormat));
             }
         }
         catch (GrammarLimitException e)
         {
             Refuse(last.Keyword, last.At, "the string constraints are too large to intersect: " + e.Message);
-            return content ?? RegexNode.Star(JsonStringRegex.AnyChar);
+            return content ?? JsonStringRegex.AnyContent;
         }
         return content is null || RegexAlgebra.IsEmpty(content) ? null : content;
     }
@@ -151,7 +151,7 @@ internal sealed partial class SchemaCompiler
         catch (Exception e) when (e is RegexParseException or GrammarLimitException)
         {
             Refuse(keyword, at, "the pattern cannot be compiled exactly: " + e.Message);
-            return RegexNode.Star(JsonStringRegex.AnyChar);
+            return JsonStringRegex.AnyContent;
         }
     }
 

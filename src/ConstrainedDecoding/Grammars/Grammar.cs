@@ -82,6 +82,27 @@ public sealed class Grammar
         return b.Build("start");
     }
 
+    /// <summary>
+    /// Which nonterminals derive the empty string through <paramref name="rules"/> (terminals never match it;
+    /// nonterminals without rules, such as unordered groups, never do either).
+    /// </summary>
+    internal static bool[] NullableNonterminals(int nonterminalCount, IReadOnlyList<GrammarRule> rules)
+    {
+        var nullable = new bool[nonterminalCount];
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var r in rules)
+            {
+                if (nullable[r.Lhs] || !r.Rhs.All(s => !s.IsTerminal && nullable[s.Index])) continue;
+                nullable[r.Lhs] = true;
+                changed = true;
+            }
+        }
+        return nullable;
+    }
+
     /// <summary>Human-readable BNF listing, for debugging.</summary>
     public override string ToString()
     {

@@ -548,18 +548,7 @@ public sealed class GrammarBuilder
     // separators and ends never do.
     private void CheckUnorderedDelimiters(ImmutableArray<GrammarRule> rules, IReadOnlyList<GrammarUnordered> unordered)
     {
-        var nullable = new bool[_nonterminals.Count];
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var r in rules)
-            {
-                if (nullable[r.Lhs] || !r.Rhs.All(s => !s.IsTerminal && nullable[s.Index])) continue;
-                nullable[r.Lhs] = true;
-                changed = true;
-            }
-        }
+        var nullable = Grammar.NullableNonterminals(_nonterminals.Count, rules);
         foreach (var u in unordered)
         {
             if (!u.Separator.IsTerminal && nullable[u.Separator.Index])

@@ -83,22 +83,10 @@ internal sealed class ParserTables
         var fill = (int[])PredictStart.Clone();
         for (int ri = 0; ri < rules.Count; ri++) PredictItems[fill[rules[ri].Lhs]++] = first[ri];
 
+        // The grammar's rules decide; S' is nullable with the start, unordered states never are.
         Nullable = new bool[NonterminalCount];
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            foreach (var (lhs, rhs) in rules)
-            {
-                if (Nullable[lhs]) continue;
-                // Terminals never match the empty string (their DFAs exclude it), nor do unordered states.
-                if (rhs.All(c => c >= TerminalCount && c - TerminalCount < NonterminalCount && Nullable[c - TerminalCount]))
-                {
-                    Nullable[lhs] = true;
-                    changed = true;
-                }
-            }
-        }
+        Array.Copy(Grammar.NullableNonterminals(n, grammar.Rules), Nullable, n);
+        Nullable[augmented] = Nullable[grammar.Start];
 
         IsIgnored = grammar.Terminals.Select(t => t.IsIgnored).ToArray();
         IgnoredTerminals = Enumerable.Range(0, TerminalCount).Where(t => IsIgnored[t]).ToArray();
@@ -143,9 +131,6 @@ internal sealed class ParserTables
     private int[]?[] _statePredictions = [];
     private int _itemCount;
     private readonly int _staticItemCount;
-
-    /// <summary>Whether the grammar has unordered groups (whose states are made on demand).</summary>
-    public bool HasDynamicStates => _families.Length > 0;
 
     /// <summary>
     /// First items of the productions of unordered state <paramref name="nt"/> (≥ <see cref="NonterminalCount"/>),

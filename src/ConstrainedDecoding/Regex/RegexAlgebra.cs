@@ -11,8 +11,6 @@ namespace ConstrainedDecoding.Regex;
 /// </summary>
 public static class RegexAlgebra
 {
-    // Lazy DFAs of the nodes operated on (membership tests and products reuse them while the node lives).
-
     /// <summary>Strings matched by both <paramref name="a"/> and <paramref name="b"/>.</summary>
     /// <exception cref="GrammarLimitException">The product automaton exceeds <see cref="Limits.MaxProductStates"/>.</exception>
     public static RegexNode Intersect(RegexNode a, RegexNode b)
