@@ -155,23 +155,5 @@ internal sealed class DerivativeAutomaton
     public RegexNode? NodeOf(int state) => state < _nodes.Count ? _nodes[state] : null;
 
     /// <summary>Bytes that can start a non-empty match of <paramref name="node"/> (exact: the factories build no empty languages).</summary>
-    public static ByteSet FirstBytes(RegexNode node) => node switch
-    {
-        ByteClassRegex c => c.Set,
-        ConcatRegex c => FirstOfSequence(c),
-        AlternationRegex a => a.Branches.Aggregate(ByteSet.Empty, (acc, b) => acc.Union(FirstBytes(b))),
-        RepeatRegex r => FirstBytes(r.Body),
-        _ => ByteSet.Empty,
-    };
-
-    private static ByteSet FirstOfSequence(ConcatRegex c)
-    {
-        var first = ByteSet.Empty;
-        foreach (var p in c.Parts)
-        {
-            first = first.Union(FirstBytes(p));
-            if (!p.IsNullable) break;
-        }
-        return first;
-    }
+    public static ByteSet FirstBytes(RegexNode node) => RegexNode.LeadBytes(node);
 }

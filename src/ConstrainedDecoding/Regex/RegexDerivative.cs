@@ -13,6 +13,9 @@ internal static class RegexDerivative
     /// <summary>The derivative of <paramref name="node"/> by <paramref name="b"/>, or null for a node kind it does not know.</summary>
     public static RegexNode? Derive(RegexNode node, byte b)
     {
+        // Parts and branches that cannot start with b derive to Nothing: they are skipped without being
+        // visited (a key-exclusion pattern is an alternation over every first character, each a large
+        // UTF-8 and escape alternation, of which one or two branches match a given byte).
         switch (node)
         {
             case EmptyRegex:
@@ -21,38 +24,48 @@ internal static class RegexDerivative
                 return c.Set.Contains(b) ? RegexNode.Empty : RegexNode.Nothing;
             case AlternationRegex a:
             {
-                var branches = new List<RegexNode>(a.Branches.Length);
+                if (!a.Lead.Contains(b)) return RegexNode.Nothing;
+                RegexNode? single = null;
+                List<RegexNode>? branches = null;
                 foreach (var branch in a.Branches)
                 {
+                    if (!RegexNode.LeadBytes(branch).Contains(b)) continue;
                     var d = Derive(branch, b);
                     if (d is null) return null;
-                    if (!IsNothing(d)) branches.Add(d);
+                    if (IsNothing(d)) continue;
+                    Collect(d, ref single, ref branches);
                 }
-                return Union(branches);
+                return Result(single, branches);
             }
             case ConcatRegex c:
             {
+                if (!c.Lead.Contains(b)) return RegexNode.Nothing;
                 // d(p0 p1 … pn) = d(p0) p1 … pn  |  d(p1 … pn) when p0 is nullable, and so on.
-                var branches = new List<RegexNode>();
+                RegexNode? single = null;
+                List<RegexNode>? branches = null;
                 var parts = c.Parts;
                 for (int i = 0; i < parts.Length; i++)
                 {
-                    var d = Derive(parts[i], b);
-                    if (d is null) return null;
-                    if (!IsNothing(d))
+                    if (RegexNode.LeadBytes(parts[i]).Contains(b))
                     {
-                        var rest = new RegexNode[parts.Length - i];
-                        rest[0] = d;
-                        for (int j = i + 1; j < parts.Length; j++) rest[j - i] = parts[j];
-                        branches.Add(RegexNode.Concat(rest, owned: true));
+                        var d = Derive(parts[i], b);
+                        if (d is null) return null;
+                        if (!IsNothing(d))
+                        {
+                            var rest = new RegexNode[parts.Length - i];
+                            rest[0] = d;
+                            for (int j = i + 1; j < parts.Length; j++) rest[j - i] = parts[j];
+                            Collect(RegexNode.Concat(rest, owned: true), ref single, ref branches);
+                        }
                     }
                     if (!parts[i].IsNullable) break;
                 }
-                return Union(branches);
+                return Result(single, branches);
             }
             case RepeatRegex r:
             {
                 // d(r{m,n}) = d(r) r{m-1,n-1} (the body's own ε does not change the language).
+                if (!RegexNode.LeadBytes(r.Body).Contains(b)) return RegexNode.Nothing;
                 var d = Derive(r.Body, b);
                 if (d is null) return null;
                 if (IsNothing(d)) return RegexNode.Nothing;
@@ -64,6 +77,17 @@ internal static class RegexDerivative
                 return null;
         }
     }
+
+    // Most derivatives have one live branch: no list for those.
+    private static void Collect(RegexNode d, ref RegexNode? single, ref List<RegexNode>? branches)
+    {
+        if (branches is not null) branches.Add(d);
+        else if (single is null) single = d;
+        else branches = [single, d];
+    }
+
+    private static RegexNode Result(RegexNode? single, List<RegexNode>? branches) =>
+        branches is not null ? Union(branches) : single ?? RegexNode.Nothing;
 
     /// <summary>
     /// A node that matches the same byte strings of length at most <paramref name="depth"/> as viable

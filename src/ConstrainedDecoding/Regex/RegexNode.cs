@@ -216,6 +216,22 @@ public abstract class RegexNode
         return v == 2;
     }
 
+    /// <summary>
+    /// Bytes that can start a non-empty match, as <see cref="RegexDerivative"/> sees the node: a derivative by
+    /// any other byte is <see cref="Nothing"/> (exact, because the factories build no empty language other than
+    /// <see cref="Nothing"/>). <see cref="ByteSet.All"/> for node kinds derivatives do not know, so that nothing
+    /// is ever skipped for them. Cached on concatenations and alternations.
+    /// </summary>
+    internal static ByteSet LeadBytes(RegexNode node) => node switch
+    {
+        ByteClassRegex c => c.Set,
+        EmptyRegex => ByteSet.Empty,
+        ConcatRegex c => c.Lead,
+        AlternationRegex a => a.Lead,
+        RepeatRegex r => LeadBytes(r.Body),
+        _ => ByteSet.All,
+    };
+
     /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
     internal long CachedNfaSize;
 
@@ -228,6 +244,27 @@ public abstract class RegexNode
 
     /// <summary>Builds the canonical key.</summary>
     private protected abstract string BuildKey();
+
+    // "(" + the children's key references joined by the separator ('\0': none) + ")", built as one string of
+    // exact length (keys are built for every derivative state, so no enumerators or builders here).
+    private protected static string JoinKeys(ImmutableArray<RegexNode> children, char separator)
+    {
+        int length = 2 + (separator == '\0' ? 0 : Math.Max(children.Length - 1, 0));
+        foreach (var c in children) length += c.KeyReference.Length;
+        return string.Create(length, (children, separator), static (span, state) =>
+        {
+            span[0] = '(';
+            int at = 1;
+            for (int i = 0; i < state.children.Length; i++)
+            {
+                if (i > 0 && state.separator != '\0') span[at++] = state.separator;
+                var k = state.children[i].KeyReference;
+                k.AsSpan().CopyTo(span[at..]);
+                at += k.Length;
+            }
+            span[at] = ')';
+        });
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Key;
@@ -283,6 +320,28 @@ public sealed class ConcatRegex : RegexNode
 
     private int _nullable;
 
+    /// <summary>Cached <see cref="RegexNode.LeadBytes"/>: the parts' lead bytes up to the first part that is not nullable.</summary>
+    internal ByteSet Lead
+    {
+        get
+        {
+            if (Volatile.Read(ref _leadKnown) != 0) return _lead;
+            var lead = ByteSet.Empty;
+            foreach (var p in Parts)
+            {
+                lead = lead.Union(LeadBytes(p));
+                if (!p.IsNullable) break;
+            }
+            // Racing threads store the same value; the flag is published after it.
+            _lead = lead;
+            Volatile.Write(ref _leadKnown, 1);
+            return lead;
+        }
+    }
+
+    private ByteSet _lead;
+    private int _leadKnown;
+
     private static bool AllNullable(ImmutableArray<RegexNode> parts)
     {
         foreach (var p in parts)
@@ -292,7 +351,7 @@ public sealed class ConcatRegex : RegexNode
         return true;
     }
 
-    private protected override string BuildKey() => "(" + string.Concat(Parts.Select(p => p.KeyReference)) + ")";
+    private protected override string BuildKey() => JoinKeys(Parts, '\0');
 }
 
 /// <summary>A choice between branches.</summary>
@@ -308,6 +367,23 @@ public sealed class AlternationRegex : RegexNode
 
     private int _nullable;
 
+    /// <summary>Cached <see cref="RegexNode.LeadBytes"/>: the union of the branches' lead bytes.</summary>
+    internal ByteSet Lead
+    {
+        get
+        {
+            if (Volatile.Read(ref _leadKnown) != 0) return _lead;
+            var lead = ByteSet.Empty;
+            foreach (var b in Branches) lead = lead.Union(LeadBytes(b));
+            _lead = lead;
+            Volatile.Write(ref _leadKnown, 1);
+            return lead;
+        }
+    }
+
+    private ByteSet _lead;
+    private int _leadKnown;
+
     private static bool AnyNullable(ImmutableArray<RegexNode> branches)
     {
         foreach (var b in branches)
@@ -317,7 +393,7 @@ public sealed class AlternationRegex : RegexNode
         return false;
     }
 
-    private protected override string BuildKey() => "(" + string.Join("|", Branches.Select(p => p.KeyReference)) + ")";
+    private protected override string BuildKey() => JoinKeys(Branches, '|');
 }
 
 /// <summary>A bounded or unbounded repetition.</summary>

@@ -59,4 +59,93 @@ public class RegexDerivativeTests
         Assert.NotNull(d);
         Assert.True(RegexDerivative.IsNothing(d!));
     }
+
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void Lead_bytes_are_exactly_the_viable_first_bytes_at_every_state(string pattern)
+    {
+        // Derive prunes parts and branches by their lead bytes, so those must never miss a byte.
+        var node = RegexParser.Parse(pattern);
+        var rng = new Random(11);
+        var alphabet = Encoding.UTF8.GetBytes("abcxyz\"\\nué.0129");
+        for (int trial = 0; trial < 60; trial++)
+        {
+            RegexNode d = node;
+            var prefix = new List<byte>();
+            for (int step = 0; step < 6; step++)
+            {
+                for (int b = 0; b < 256; b++)
+                {
+                    bool viable = ReferenceRegexMatcher.IsViablePrefix(d, [(byte)b]);
+                    Assert.True(viable == RegexNode.LeadBytes(d).Contains((byte)b),
+                        $"pattern {pattern} after '{Encoding.UTF8.GetString(prefix.ToArray())}', byte {b:X2}: viable {viable}");
+                }
+                byte next = alphabet[rng.Next(alphabet.Length)];
+                var derived = RegexDerivative.Derive(d, next)!;
+                if (RegexDerivative.IsNothing(derived)) break;
+                prefix.Add(next);
+                d = derived;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void Pruned_derivative_builds_the_same_node_as_the_plain_definition(string pattern)
+    {
+        // Keys decide which states share token tables, so skipping dead branches must not change them.
+        var node = RegexParser.Parse(pattern);
+        var rng = new Random(5);
+        var alphabet = Encoding.UTF8.GetBytes("abcxyz\"\\nué.0129");
+        for (int trial = 0; trial < 80; trial++)
+        {
+            RegexNode d = node;
+            for (int step = 0; step < 8; step++)
+            {
+                byte b = alphabet[rng.Next(alphabet.Length)];
+                var fast = RegexDerivative.Derive(d, b)!;
+                var plain = PlainDerive(d, b);
+                Assert.Equal(plain.Key, fast.Key);
+                if (RegexDerivative.IsNothing(fast)) break;
+                d = fast;
+            }
+        }
+    }
+
+    // The textbook derivative over the factories, visiting every part and branch.
+    private static RegexNode PlainDerive(RegexNode node, byte b)
+    {
+        switch (node)
+        {
+            case EmptyRegex:
+                return RegexNode.Nothing;
+            case ByteClassRegex c:
+                return c.Set.Contains(b) ? RegexNode.Empty : RegexNode.Nothing;
+            case AlternationRegex a:
+            {
+                var live = a.Branches.Select(x => PlainDerive(x, b)).Where(x => !RegexDerivative.IsNothing(x)).ToList();
+                return live.Count switch { 0 => RegexNode.Nothing, 1 => live[0], _ => RegexNode.Alternate(live) };
+            }
+            case ConcatRegex c:
+            {
+                var live = new List<RegexNode>();
+                for (int i = 0; i < c.Parts.Length; i++)
+                {
+                    var d = PlainDerive(c.Parts[i], b);
+                    if (!RegexDerivative.IsNothing(d)) live.Add(RegexNode.Concat([d, .. c.Parts.Skip(i + 1)]));
+                    if (!c.Parts[i].IsNullable) break;
+                }
+                return live.Count switch { 0 => RegexNode.Nothing, 1 => live[0], _ => RegexNode.Alternate(live) };
+            }
+            case RepeatRegex r:
+            {
+                var d = PlainDerive(r.Body, b);
+                if (RegexDerivative.IsNothing(d)) return RegexNode.Nothing;
+                int max = r.Max == RegexNode.Unbounded ? RegexNode.Unbounded : r.Max - 1;
+                return RegexNode.Concat(d, RegexNode.Repeat(r.Body, Math.Max(r.Min - 1, 0), max));
+            }
+            default:
+                throw new InvalidOperationException("unexpected node kind");
+        }
+    }
 }
