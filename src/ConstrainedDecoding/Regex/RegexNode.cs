@@ -128,6 +128,8 @@ public abstract class RegexNode
         int n = count - start;
         if (n == 0) return Nothing;
         if (n == 1) return buffer[start];
+        n = CountedRuns.DropSubsumed(buffer.AsSpan(start, n));
+        if (n == 1) return buffer[start];
         var items = new RegexNode[n];
         Array.Copy(buffer, start, items, 0, n);
         return new AlternationRegex(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(items));

@@ -12,6 +12,9 @@ public class RegexDerivativeTests
     [
         "abc", "a|ab|abc", "(ab)*c", "a{2,5}b?", "[a-c]+x{0,3}", "(a|b)*abb", "\"([^\"\\\\]|\\\\[\"\\\\nu])*\"",
         "(x?y?){2,4}z", "é+|ü|[^a-z]", "(a*)*b", "[0-9]{1,3}(\\.[0-9]{1,3}){3}", "(ab|a){3,7}b",
+        // Counted searches: runs in progress collapse when the run's class is inside the surrounding one (first
+        // two), and must not when it is not (third).
+        "[a-z0-9é]*[a-c]{4}[a-z0-9é]*\"", "x[^\"]*[0-9a]{3,5}[^\"]*\"", "[a-c]*[a-z]{3}[a-c]*",
     ];
 
     public static TheoryData<string> Patterns => new(PatternList);
@@ -147,5 +150,39 @@ public class RegexDerivativeTests
             default:
                 throw new InvalidOperationException("unexpected node kind");
         }
+    }
+
+    [Fact]
+    public void Runs_in_progress_of_a_counted_search_collapse_to_the_shortest()
+    {
+        // "[0-9a-f]{40}" searched inside a string: after 30 run characters only the run that needs the fewest more
+        // characters is kept (every other one is contained in it), instead of 31 branches.
+        var node = RegexParser.Parse("\"[0-9a-z]*[0-9a-f]{40}[0-9a-z]*\"");
+        RegexNode d = node;
+        foreach (byte b in Encoding.UTF8.GetBytes("\"" + new string('a', 30))) d = RegexDerivative.Derive(d, b)!;
+        var alternation = Assert.IsType<AlternationRegex>(d);
+        Assert.Equal(2, alternation.Branches.Length);
+        // The language is unchanged: 10 more run characters then a quote is a match, 9 are not.
+        Assert.True(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes(new string('b', 10) + "\"")));
+        Assert.False(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes(new string('b', 9) + "\"")));
+        Assert.True(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes("xyz" + new string('0', 40) + "\"")));
+
+        // Once the run is complete the state is the plain "any content, then a quote" again.
+        foreach (byte b in Encoding.UTF8.GetBytes(new string('a', 10))) d = RegexDerivative.Derive(d, b)!;
+        foreach (byte b in Encoding.UTF8.GetBytes(new string('c', 25))) d = RegexDerivative.Derive(d, b)!;
+        Assert.Equal(RegexParser.Parse("[0-9a-z]*\"").Key, d.Key);
+    }
+
+    [Fact]
+    public void Runs_whose_class_is_not_inside_the_surrounding_one_are_all_kept()
+    {
+        // With 'x' in the run class but not around it, "x" then "a…" is not a longer version of the same run.
+        var node = RegexParser.Parse("[a-c]*[a-cx]{6}[a-c]*");
+        RegexNode d = node;
+        foreach (byte b in Encoding.UTF8.GetBytes("aaa")) d = RegexDerivative.Derive(d, b)!;
+        var alternation = Assert.IsType<AlternationRegex>(d);
+        Assert.Equal(4, alternation.Branches.Length);
+        Assert.True(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes("xxx")));
+        Assert.False(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes("xx")));
     }
 }
