@@ -35,7 +35,8 @@ internal static class CountedRuns
             if (IsRun(b, 0)) candidates++;
             if (IsStarFirst(b)) stars++;
         }
-        if (candidates + stars < 2 || candidates == 0 && stars < 2 || t_checking) return branches.Length;
+        // Something to drop needs two rule shapes (the containment checks themselves do not simplify).
+        if (t_checking || candidates + stars < 2) return branches.Length;
         var keep = new bool[branches.Length];
         keep.AsSpan().Fill(true);
         // Y* R branches, by (Y, R): each contains X{a,b} Y* R and Y* X{a,b} Y* R for X ⊆ Y (the run is just more Y's).
