@@ -14,9 +14,6 @@ namespace ConstrainedDecoding.Regex;
 /// <remarks>Thread-safe.</remarks>
 internal static class CountedRuns
 {
-    // Containment checks explore at most this many pairs of derivatives; past it the answer is "unknown" (no merge).
-    private const int MaxContainmentPairs = 2_000;
-
     // Cleared when full (only the cached answers are lost).
     private const int MaxCachedAnswers = 4_096;
 
@@ -114,17 +111,25 @@ internal static class CountedRuns
         return sb.ToString();
     }
 
-    /// <summary>Whether every string of <paramref name="x"/> is one of <paramref name="y"/> (false when not decided within the budget).</summary>
+    /// <summary>
+    /// Whether every string of <paramref name="x"/> is one of <paramref name="y"/>: their difference is empty (false
+    /// when the product outgrows <see cref="Limits.MaxProductStates"/>: undecided, so nothing is merged).
+    /// </summary>
     internal static bool IsSubset(RegexNode x, RegexNode y)
     {
         if (ReferenceEquals(x, y)) return true;
         var key = (x.Key, y.Key);
         if (s_subset.TryGetValue(key, out bool known)) return known;
         bool result;
+        // The algebra's own unions are left as they are (no merge checks inside a merge check).
         t_checking = true;
         try
         {
-            result = Explore(x, y);
+            result = RegexAlgebra.IsEmpty(RegexAlgebra.Difference(x, y));
+        }
+        catch (Grammars.GrammarLimitException)
+        {
+            result = false;
         }
         finally
         {
@@ -133,36 +138,5 @@ internal static class CountedRuns
         if (s_subset.Count >= MaxCachedAnswers) s_subset.Clear();
         s_subset[key] = result;
         return result;
-    }
-
-    // Walks pairs of derivatives (x', y') by the same byte strings: x ⊆ y unless some pair has x' nullable and y'
-    // not, or a byte that keeps x' alive kills y'.
-    private static bool Explore(RegexNode x, RegexNode y)
-    {
-        var seen = new HashSet<(string, string)>();
-        var stack = new Stack<(RegexNode X, RegexNode Y)>();
-        stack.Push((x, y));
-        seen.Add((x.Key, y.Key));
-        while (stack.Count > 0)
-        {
-            var (dx, dy) = stack.Pop();
-            if (dx.IsNullable && !dy.IsNullable) return false;
-            var lead = RegexNode.LeadBytes(dx);
-            for (int b = 0; b < 256; b++)
-            {
-                if (!lead.Contains((byte)b)) continue;
-                var nx = RegexDerivative.Derive(dx, (byte)b);
-                var ny = RegexDerivative.Derive(dy, (byte)b);
-                if (nx is null || ny is null) return false;
-                if (RegexDerivative.IsNothing(nx)) continue;
-                if (RegexDerivative.IsNothing(ny)) return false;
-                if (seen.Add((nx.Key, ny.Key)))
-                {
-                    if (seen.Count > MaxContainmentPairs) return false;
-                    stack.Push((nx, ny));
-                }
-            }
-        }
-        return true;
     }
 }
