@@ -153,7 +153,4 @@ internal sealed class DerivativeAutomaton
     }
 
     public RegexNode? NodeOf(int state) => state < _nodes.Count ? _nodes[state] : null;
-
-    /// <summary>Bytes that can start a non-empty match of <paramref name="node"/> (exact: the factories build no empty languages).</summary>
-    public static ByteSet FirstBytes(RegexNode node) => RegexNode.LeadBytes(node);
 }

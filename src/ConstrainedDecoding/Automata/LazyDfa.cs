@@ -95,7 +95,7 @@ internal sealed class LazyDfa
         if (_derivatives is not null)
         {
             _sets.Add([]);
-            var first = DerivativeAutomaton.FirstBytes(pattern);
+            var first = RegexNode.LeadBytes(pattern);
             _info[Initial] = new StateInfo(false, first);
             _count = 3;
             if (first.IsEmpty)
@@ -195,7 +195,7 @@ internal sealed class LazyDfa
                 int next = _derivatives.Step(state, b, out var node);
                 if (next == 0)
                 {
-                    next = AddState([], state, b, node!.IsNullable, DerivativeAutomaton.FirstBytes(node));
+                    next = AddState([], state, b, node!.IsNullable, RegexNode.LeadBytes(node));
                     _derivatives.Add(next, node);
                 }
                 Volatile.Write(ref _trans[idx], next);
