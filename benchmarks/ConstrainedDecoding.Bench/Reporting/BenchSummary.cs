@@ -65,6 +65,15 @@ internal sealed class BenchSummary
 
     /// <summary>Total time the runtime was paused for garbage collection during the replay.</summary>
     public double GcPauseMs { get; set; }
+
+    /// <summary>Megabytes allocated inside timed token-mask steps (fill + accept; first masks excluded): cache growth on first visits.</summary>
+    public double TbmAllocatedMb { get; set; }
+
+    /// <summary>Timed token-mask steps that allocated anything (first visits of states; steady-state steps allocate nothing).</summary>
+    public long TbmAllocatingSteps { get; set; }
+
+    /// <summary>Timed token-mask steps during which a garbage collection ran (their time includes its pause).</summary>
+    public long TbmStepsWithGc { get; set; }
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 

@@ -93,6 +93,9 @@ internal static class BenchRunner
         }
         summary.Tokens = replayer.Tokens;
         summary.TbmMaxAt = replayer.SlowestAt;
+        summary.TbmAllocatedMb = replayer.StepAllocatedBytes / 1048576.0;
+        summary.TbmAllocatingSteps = replayer.AllocatingSteps;
+        summary.TbmStepsWithGc = replayer.StepsWithCollection;
         summary.TbmUs = replayer.TokenMask.Summarize();
         summary.TtfmUs = replayer.FirstMask.Summarize();
         summary.CompileUs = run.CompileTimes.Summarize();

@@ -73,6 +73,8 @@ internal sealed class InstanceReplayer
         for (int pos = 0; pos < ids.Length; pos++)
         {
             int id = ids[pos];
+            long a0 = GC.GetAllocatedBytesForCurrentThread();
+            int g0 = GC.CollectionCount(0);
             long t0 = Stopwatch.GetTimestamp();
             matcher.FillNextTokenMask(mask);
             long t1 = Stopwatch.GetTimestamp();
@@ -82,6 +84,7 @@ internal sealed class InstanceReplayer
             long t3 = Stopwatch.GetTimestamp();
             Tokens++;
             bool first = target.FirstMaskPending;
+            if (!first) CountStep(GC.GetAllocatedBytesForCurrentThread() - a0, GC.CollectionCount(0) != g0);
             Record(target, createTicks, t1 - t0, (t1 - t0) + (t3 - t2));
             if (!first && (t1 - t0) + (t3 - t2) > SlowestTicks)
             {
@@ -128,6 +131,22 @@ internal sealed class InstanceReplayer
             return new ReplayOutcome(ReplayEnd.StopMismatch, position, "stop token allowed by the mask but not accepted, or IsTerminated false after it");
         }
         return new ReplayOutcome(ReplayEnd.Accepted, position);
+    }
+
+    /// <summary>Bytes allocated by the current thread inside timed token steps (fill + accept, first masks excluded).</summary>
+    public long StepAllocatedBytes { get; private set; }
+
+    /// <summary>Timed token steps (first masks excluded) during which the runtime ran at least one garbage collection.</summary>
+    public long StepsWithCollection { get; private set; }
+
+    /// <summary>Timed token steps (first masks excluded) that allocated anything.</summary>
+    public long AllocatingSteps { get; private set; }
+
+    private void CountStep(long allocated, bool collected)
+    {
+        StepAllocatedBytes += allocated;
+        if (allocated > 0) AllocatingSteps++;
+        if (collected) StepsWithCollection++;
     }
 
     /// <summary>Longest single fill + accept, and where it happened (schema id, test, token position).</summary>

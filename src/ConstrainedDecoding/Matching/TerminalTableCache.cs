@@ -23,7 +23,7 @@ internal sealed class TerminalTableCache
     public TokenVocabulary Vocabulary { get; }
 
     /// <summary>Dense terminal states indexed for reuse across terminals.</summary>
-    public SharedStateTokens SharedStates => LazyInitializer.EnsureInitialized(ref _shared, () => new SharedStateTokens(Vocabulary.Trie));
+    public SharedStateTokens SharedStates => Volatile.Read(ref _shared) ?? LazyInitializer.EnsureInitialized(ref _shared, () => new SharedStateTokens(Vocabulary.Trie));
 
     private SharedStateTokens? _shared;
 

@@ -147,10 +147,10 @@ public sealed class TokenVocabulary
     }
 
     /// <summary>The token trie over non-special, non-stop tokens (built on first use).</summary>
-    internal TokenTrie Trie => LazyInitializer.EnsureInitialized(ref _trie, () => TokenTrie.Build(this));
+    internal TokenTrie Trie => Volatile.Read(ref _trie) ?? LazyInitializer.EnsureInitialized(ref _trie, () => TokenTrie.Build(this));
 
     /// <summary>Per-terminal mask tables shared by every grammar compiled against this vocabulary's tokens.</summary>
-    internal Matching.TerminalTableCache Tables => LazyInitializer.EnsureInitialized(ref _tables, () => new Matching.TerminalTableCache(this));
+    internal Matching.TerminalTableCache Tables => Volatile.Read(ref _tables) ?? LazyInitializer.EnsureInitialized(ref _tables, () => new Matching.TerminalTableCache(this));
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Count} tokens, logits width {LogitsWidth})";
