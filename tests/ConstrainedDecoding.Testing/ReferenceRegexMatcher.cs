@@ -36,6 +36,7 @@ public static class ReferenceRegexMatcher
         ConcatRegex c => c.Parts.All(IsSatisfiable),
         AlternationRegex a => a.Branches.Any(IsSatisfiable),
         RepeatRegex r => r.Min == 0 || IsSatisfiable(r.Body),
+        AutomatonRegex => true, // trimmed: every state reaches acceptance
         _ => throw new NotSupportedException(node.GetType().Name),
     };
 
@@ -54,10 +55,34 @@ public static class ReferenceRegexMatcher
                 ConcatRegex c => ConcatEnds(c.Parts, start),
                 AlternationRegex a => a.Branches.SelectMany(b => Ends(b, start)).ToHashSet(),
                 RepeatRegex r => RepeatEnds(r, start),
+                AutomatonRegex m => AutomatonEnds(m, start),
                 _ => throw new NotSupportedException(node.GetType().Name),
             };
             _memo[(node, start)] = result;
             return result;
+        }
+
+        // Runs the automaton from its start state: an end wherever it accepts; running out where an edge goes on.
+        private HashSet<int> AutomatonEnds(AutomatonRegex m, int start)
+        {
+            var ends = new HashSet<int>();
+            int state = m.Start;
+            for (int p = start; ; p++)
+            {
+                if (m.Accepting[state]) ends.Add(p);
+                if (p == input.Length)
+                {
+                    if (trackRanOut && m.Edges[state].Length > 0) ends.Add(RanOut);
+                    return ends;
+                }
+                int next = -1;
+                foreach (var (bytes, target) in m.Edges[state])
+                {
+                    if (bytes.Contains(input[p])) next = target;
+                }
+                if (next < 0) return ends;
+                state = next;
+            }
         }
 
         private HashSet<int> ByteClassEnds(ByteSet set, int start)

@@ -85,7 +85,8 @@ public static class RegexAlgebra
             }
             lists.Add(list);
         }
-        return Trim("(automaton:" + key + ")", accepting.ToList(), lists);
+        // The caller's key names the language, not this numbering of its states: derived states get keys of their own.
+        return Trim("(automaton:" + key + ")", accepting.ToList(), lists, numberedByKey: false);
     }
 
     /// <summary>Operands whose NFA has at most this many states are explored as NFA subsets, larger ones by derivatives.</summary>
@@ -168,11 +169,12 @@ public static class RegexAlgebra
             }
             foreach (var (t, set) in groups) edges[i].Add((set, t));
         }
-        return Trim(key, accepting, edges);
+        // The product of the same operands is explored in the same order: its key also fixes the state numbering.
+        return Trim(key, accepting, edges, numberedByKey: true);
     }
 
     // Keeps the states that reach an accepting state, renumbered; Nothing when the start state is not among them.
-    private static RegexNode Trim(string key, List<bool> accepting, List<List<(ByteSet Bytes, int Target)>> edges)
+    private static RegexNode Trim(string key, List<bool> accepting, List<List<(ByteSet Bytes, int Target)>> edges, bool numberedByKey)
     {
         int n = accepting.Count;
         var reverse = new List<int>[n];
@@ -215,6 +217,6 @@ public static class RegexAlgebra
             acc.Add(accepting[i]);
             outEdges.Add(edges[i].Where(e => live[e.Target]).Select(e => (e.Bytes, map[e.Target])).ToImmutableArray());
         }
-        return new AutomatonRegex(key, 0, acc.MoveToImmutable(), outEdges.MoveToImmutable());
+        return new AutomatonRegex(key, 0, acc.MoveToImmutable(), outEdges.MoveToImmutable(), numberedByKey);
     }
 }

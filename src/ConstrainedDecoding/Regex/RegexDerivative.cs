@@ -73,6 +73,15 @@ internal static class RegexDerivative
                 int max = r.Max == RegexNode.Unbounded ? RegexNode.Unbounded : r.Max - 1;
                 return RegexNode.Concat(d, RegexNode.Repeat(r.Body, min, max));
             }
+            case AutomatonRegex m:
+            {
+                // The automaton is deterministic: at most one edge of the start state holds the byte.
+                foreach (var (bytes, target) in m.Edges[m.Start])
+                {
+                    if (bytes.Contains(b)) return m.StartingAt(target);
+                }
+                return RegexNode.Nothing;
+            }
             default:
                 return null;
         }

@@ -231,6 +231,7 @@ public abstract class RegexNode
         ConcatRegex c => c.Lead,
         AlternationRegex a => a.Lead,
         RepeatRegex r => LeadBytes(r.Body),
+        AutomatonRegex m => m.Lead,
         _ => ByteSet.All,
     };
 

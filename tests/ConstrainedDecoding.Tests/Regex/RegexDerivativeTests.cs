@@ -185,4 +185,106 @@ public class RegexDerivativeTests
         Assert.True(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes("xxx")));
         Assert.False(ReferenceRegexMatcher.IsMatch(d, Encoding.UTF8.GetBytes("xx")));
     }
+
+    /// <summary>Nodes built by the regex algebra (explicit automata), alone and inside a key-like concatenation.</summary>
+    public static TheoryData<string> AlgebraNodes => new(["difference", "intersection", "key"]);
+
+    private static RegexNode Algebra(string name) => name switch
+    {
+        "difference" => RegexAlgebra.Difference(RegexParser.Parse("[a-z]*"), RegexParser.Parse("name|nam|age|x[a-c]*")),
+        "intersection" => RegexAlgebra.Intersect(RegexParser.Parse("[a-z0-9]{2,6}"), RegexParser.Parse("(ab|c|1)*")),
+        _ => RegexNode.Concat(RegexParser.Parse("\""), RegexAlgebra.Difference(RegexParser.Parse("[a-zé]*"), RegexParser.Parse("abc|é|b")), RegexParser.Parse("\":")),
+    };
+
+    [Theory]
+    [MemberData(nameof(AlgebraNodes))]
+    public void Automaton_node_derivatives_match_exactly_the_suffixes_and_lead_bytes_are_exact(string name)
+    {
+        var node = Algebra(name);
+        Assert.Contains(node is ConcatRegex c ? c.Parts : [node], p => p is AutomatonRegex);
+        var rng = new Random(5);
+        var alphabet = Encoding.UTF8.GetBytes("abcnmegx1z\":é");
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int length = rng.Next(0, 9);
+            var input = new byte[length];
+            for (int i = 0; i < length; i++) input[i] = alphabet[rng.Next(alphabet.Length)];
+            RegexNode d = node;
+            int cut = 0;
+            while (cut < length)
+            {
+                for (int b = 0; b < 256; b++)
+                {
+                    Assert.True(ReferenceRegexMatcher.IsViablePrefix(d, [(byte)b]) == RegexNode.LeadBytes(d).Contains((byte)b),
+                        $"{name} after {cut} bytes of '{Encoding.UTF8.GetString(input)}', byte {b:X2}");
+                }
+                d = RegexDerivative.Derive(d, input[cut++])!;
+                Assert.NotNull(d);
+                bool expected = ReferenceRegexMatcher.IsMatch(node, input);
+                Assert.True(expected == ReferenceRegexMatcher.IsMatch(d, input.AsSpan(cut)),
+                    $"{name}, input '{Encoding.UTF8.GetString(input)}', cut {cut}: expected {expected}");
+                if (RegexDerivative.IsNothing(d)) break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Automaton_states_have_one_node_and_one_key_each()
+    {
+        var auto = Assert.IsType<AutomatonRegex>(RegexAlgebra.Difference(RegexParser.Parse("[a-z]*"), RegexParser.Parse("name|age")));
+        // Every string up to 3 bytes: derivatives that land in the same automaton state are one node with one key,
+        // and different states have different keys.
+        var byState = new Dictionary<int, AutomatonRegex>();
+        var alphabet = Encoding.UTF8.GetBytes("namegz");
+        var frontier = new List<RegexNode> { auto };
+        for (int depth = 0; depth < 3; depth++)
+        {
+            var next = new List<RegexNode>();
+            foreach (var d in frontier)
+            {
+                var state = Assert.IsType<AutomatonRegex>(d);
+                if (byState.TryGetValue(state.Start, out var seen)) Assert.Same(seen, state);
+                else byState[state.Start] = state;
+                foreach (byte b in alphabet) next.Add(RegexDerivative.Derive(d, b)!);
+            }
+            frontier = next;
+        }
+        Assert.True(byState.Count >= 4);
+        Assert.Equal(byState.Count, byState.Values.Select(n => n.Key).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(auto.Key, byState[auto.Start].Key);
+        Assert.True(RegexDerivative.IsNothing(RegexDerivative.Derive(auto, (byte)'0')!));
+        // The residual after "nam" excludes exactly "e".
+        var nam = RegexDerivative.Derive(RegexDerivative.Derive(RegexDerivative.Derive(auto, (byte)'n')!, (byte)'a')!, (byte)'m')!;
+        Assert.False(ReferenceRegexMatcher.IsMatch(nam, "e"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(nam, "ez"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(nam, ""u8));
+    }
+
+    [Fact]
+    public void Residual_keys_are_shared_only_where_the_key_fixes_the_state_numbering()
+    {
+        static RegexNode Derive(RegexNode node, string text)
+        {
+            foreach (byte b in Encoding.UTF8.GetBytes(text)) node = RegexDerivative.Derive(node, b)!;
+            return node;
+        }
+        // Two products of equal operands are numbered alike: their residual states share keys (and token tables).
+        var p1 = RegexAlgebra.Difference(RegexParser.Parse("[a-z]*"), RegexParser.Parse("name|age"));
+        var p2 = RegexAlgebra.Difference(RegexParser.Parse("[a-z]*"), RegexParser.Parse("name|age"));
+        Assert.NotSame(p1, p2);
+        Assert.Equal(Derive(p1, "na").Key, Derive(p2, "na").Key);
+
+        // One caller key for "ab|b", numbered two ways: state 1 is "b" left in x but the end in y.
+        var a = ByteSet.Single((byte)'a');
+        var b = ByteSet.Single((byte)'b');
+        var x = RegexAlgebra.FromAutomaton("ab-or-b", [false, false, true], [[(a, 1), (b, 2)], [(b, 2)], []]);
+        var y = RegexAlgebra.FromAutomaton("ab-or-b", [false, true, false], [[(a, 2), (b, 1)], [], [(b, 1)]]);
+        Assert.Equal(x.Key, y.Key);
+        var xAfterA = Assert.IsType<AutomatonRegex>(Derive(x, "a"));
+        var yAfterB = Assert.IsType<AutomatonRegex>(Derive(y, "b"));
+        Assert.Equal(xAfterA.Start, yAfterB.Start);
+        Assert.False(xAfterA.IsNullable);
+        Assert.True(yAfterB.IsNullable);
+        Assert.NotEqual(xAfterA.Key, yAfterB.Key);
+    }
 }
