@@ -54,6 +54,9 @@ public static class Limits
     /// <summary>Long regex keys the process keeps short stand-ins for (cleared when full: equal regexes built later may then share less).</summary>
     public const int MaxInternedRegexKeys = 200_000;
 
+    /// <summary>Distinct multi-byte classes whose regex nodes are shared (the cache starts over when full).</summary>
+    public const int MaxInternedByteClasses = 16_384;
+
     /// <summary>Characters the long regex keys kept for stand-ins may hold in all (about 2 bytes each) before the table is cleared.</summary>
     public const long MaxInternedRegexKeyChars = 32_000_000;
 

@@ -27,12 +27,24 @@ internal sealed class LazyDfa
     private int[] _trans;
     private StateInfo[] _info;
     private int _count;
-    // Scratch for closures (guarded by _sync).
-    private int[] _mark;
+    // Scratch for closures (guarded by _sync). Up to SharedScratchStates NFA states it is per thread and shared by
+    // every automaton (a closure is computed start to end under one automaton's lock, and nothing else runs on the
+    // thread meanwhile): three NFA-sized arrays per automaton were a large part of what cached terminal tables kept
+    // alive. Marks are generations that only grow on a thread, so a mark left by another automaton never equals the
+    // current one. Larger NFAs keep arrays of their own (with their own generations), as a thread should not hold
+    // the largest ever seen.
+    private const int SharedScratchStates = 1 << 16;
+    [ThreadStatic] private static int[]? t_mark;
+    [ThreadStatic] private static int t_markGen;
+    [ThreadStatic] private static int[]? t_stack;
+    [ThreadStatic] private static int[]? t_closure;
+    private int[]? _ownMark, _ownStack, _ownClosure;
+    private int _ownGen;
+    private int[] _mark = [];
     private int _markGen;
-    private readonly int[] _stack;
+    private int[] _stack = [];
     private int _stackTop;
-    private readonly int[] _closure;
+    private int[] _closure = [];
     private int _closureLength;
     private readonly Dictionary<ulong, int> _byHash = [];
     private readonly List<(int State, byte Byte)> _parents = [(0, 0), (0, 0), (0, 0)];
@@ -51,15 +63,11 @@ internal sealed class LazyDfa
             // up front, and each state costs only what its derivative costs.
             _derivatives = new DerivativeAutomaton(pattern);
             _nfa = null!;
-            _mark = _stack = _closure = [];
             byteSets = patternSets;
         }
         else
         {
             _nfa = Nfa.Build(pattern);
-            _mark = new int[_nfa.Count];
-            _stack = new int[_nfa.Count];
-            _closure = new int[_nfa.Count];
             byteSets = _nfa.ByteSets;
         }
         // Byte classes: refine the partition by every byte set of the pattern (distinct sets).
@@ -276,11 +284,37 @@ internal sealed class LazyDfa
     // result into _closure and returns its length.
     private void BeginClosure()
     {
-        _markGen++;
-        if (_markGen == int.MaxValue)
+        int n = _nfa.Count;
+        if (n <= SharedScratchStates)
         {
-            Array.Clear(_mark);
-            _markGen = 1;
+            if (t_mark is null || t_mark.Length < n)
+            {
+                int size = Math.Min(Math.Max(n, (t_mark?.Length ?? 0) * 2), SharedScratchStates);
+                t_mark = new int[size];
+                t_stack = new int[size];
+                t_closure = new int[size];
+            }
+            _mark = t_mark;
+            _stack = t_stack!;
+            _closure = t_closure!;
+            if (++t_markGen == int.MaxValue)
+            {
+                Array.Clear(t_mark);
+                t_markGen = 1;
+            }
+            _markGen = t_markGen;
+        }
+        else
+        {
+            _mark = _ownMark ??= new int[n];
+            _stack = _ownStack ??= new int[n];
+            _closure = _ownClosure ??= new int[n];
+            if (++_ownGen == int.MaxValue)
+            {
+                Array.Clear(_ownMark);
+                _ownGen = 1;
+            }
+            _markGen = _ownGen;
         }
         _stackTop = 0;
         _closureLength = 0;

@@ -54,7 +54,8 @@ internal sealed class BoundaryTable
     {
         if (_cache.TryGetValue((terminal, state, expectedId), out var bt)) return bt;
         var (expected, signature) = ExpectedWithSignature(expectedId);
-        bt = ComputeShared(new SharedBoundaryKey(_grammar.TerminalTables[terminal], state, -1, signature), expected);
+        var table = _grammar.TerminalTables[terminal];
+        bt = ComputeShared(new SharedBoundaryKey(table.Id, state, -1, signature), table, expected);
         return _cache.GetOrAdd((terminal, state, expectedId), bt);
     }
 
@@ -66,7 +67,7 @@ internal sealed class BoundaryTable
     {
         if (_nodeCache.TryGetValue((node, expectedId), out var bt)) return bt;
         var (expected, signature) = ExpectedWithSignature(expectedId);
-        bt = ComputeShared(new SharedBoundaryKey(null, 0, node, signature), expected);
+        bt = ComputeShared(new SharedBoundaryKey(0, 0, node, signature), null, expected);
         return _nodeCache.GetOrAdd((node, expectedId), bt);
     }
 
@@ -80,16 +81,16 @@ internal sealed class BoundaryTable
     // through the vocabulary's cache, keyed by those tables' patterns. The double-boundary entries
     // name terminal patterns there (a grammar may hold another instance of a table for the same
     // pattern, after the table cache dropped one) and are mapped back to this grammar's terminal indices.
-    private BoundaryTokens ComputeShared(SharedBoundaryKey key, int[] expected)
+    private BoundaryTokens ComputeShared(SharedBoundaryKey key, TerminalTable? table, int[] expected)
     {
         // The accept nodes of the terminal state, or the one trie node.
-        int[] AcceptNodes() => key.Table is { } table ? table.GetState(key.State).AcceptNodes : [key.Node];
+        int[] AcceptNodes() => table is not null ? table.GetState(key.State).AcceptNodes : [key.Node];
         if (_grammar.TerminalIndexOf is null) return Compute(AcceptNodes(), expected);
         var shared = _grammar.Vocabulary.Tables.Boundaries;
         if (!shared.TryGetValue(key, out var entry))
         {
             var bt = Compute(AcceptNodes(), expected);
-            var doubles = new (int Node, string Pattern)[bt.Double.Length];
+            var doubles = bt.Double.Length == 0 ? [] : new (int Node, string Pattern)[bt.Double.Length];
             for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern.Key);
             shared.GetOrAdd(key, new SharedBoundary(bt.Valid, doubles));
             return bt;
@@ -218,8 +219,12 @@ internal sealed record BoundaryTokens(TokenSet Valid, (int Node, int Terminal)[]
 /// <summary>A cached context entry: the boundary tokens and the tokens found through further boundaries.</summary>
 internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] DoubleTokens, TokenSet[] DenseExtras);
 
-/// <summary>Key of a vocabulary-wide boundary entry: a terminal table's state (or a trie node) and the signature of the terminals that may follow.</summary>
-internal readonly record struct SharedBoundaryKey(TerminalTable? Table, int State, int Node, string Born);
+/// <summary>
+/// Key of a vocabulary-wide boundary entry: a terminal table's state (by <see cref="TerminalTable.Id"/>, 0 for none, so
+/// that the cache does not keep tables of finished grammars alive) or a trie node, and the signature of the terminals
+/// that may follow.
+/// </summary>
+internal readonly record struct SharedBoundaryKey(long TableId, int State, int Node, string Born);
 
 /// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys).</summary>
 internal sealed record SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);

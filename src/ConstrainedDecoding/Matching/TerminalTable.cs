@@ -18,9 +18,17 @@ internal sealed partial class TerminalTable
     private readonly object _sync = new();
     private StateTokens?[] _states = new StateTokens?[16];
 
+    private static long s_nextId;
+
     [ThreadStatic] private static uint[]? t_bits;
     [ThreadStatic] private static List<int>? t_acceptNodes;
     [ThreadStatic] private static int[]? t_stateAt;
+
+    /// <summary>
+    /// A number no other table of the process has: state numbers are per table, and caches that outlive a table key
+    /// its states by this instead of holding the table (and its automaton) alive.
+    /// </summary>
+    public long Id { get; } = Interlocked.Increment(ref s_nextId);
 
     public TerminalTable(RegexNode pattern, TokenVocabulary vocab)
     {

@@ -44,6 +44,17 @@ public readonly struct ByteSet : IEquatable<ByteSet>
     /// <summary>Whether the set is empty.</summary>
     public bool IsEmpty => (_w0 | _w1 | _w2 | _w3) == 0;
 
+    /// <summary>Whether the set holds exactly one byte; if so, that byte.</summary>
+    internal bool TryGetSingle(out byte single)
+    {
+        single = 0;
+        if (Count != 1) return false;
+        int word = _w0 != 0 ? 0 : _w1 != 0 ? 1 : _w2 != 0 ? 2 : 3;
+        ulong bits = word switch { 0 => _w0, 1 => _w1, 2 => _w2, _ => _w3 };
+        single = (byte)(word * 64 + BitOperations.TrailingZeroCount(bits));
+        return true;
+    }
+
     /// <summary>Number of bytes in the set.</summary>
     public int Count => BitOperations.PopCount(_w0) + BitOperations.PopCount(_w1) + BitOperations.PopCount(_w2) + BitOperations.PopCount(_w3);
 

@@ -27,7 +27,41 @@ public abstract class RegexNode
     public const int Unbounded = -1;
 
     /// <summary>One byte from <paramref name="set"/>.</summary>
-    public static RegexNode ByteClass(ByteSet set) => new ByteClassRegex(set);
+    /// <remarks>
+    /// Nodes are shared: one per single byte, and one per other set while <see cref="Limits.MaxInternedByteClasses"/>
+    /// distinct sets are cached (literals are one class per byte, so most classes of a grammar are repeats).
+    /// </remarks>
+    public static RegexNode ByteClass(ByteSet set)
+    {
+        if (set.IsEmpty) return Nothing;
+        if (set.TryGetSingle(out byte single)) return s_singleBytes[single];
+        var cache = Volatile.Read(ref s_byteClasses);
+        if (cache.TryGetValue(set, out var known)) return known;
+        // ConcurrentDictionary.Count takes every lock: additions are counted instead.
+        if (Volatile.Read(ref s_byteClassCount) >= Limits.MaxInternedByteClasses)
+        {
+            // Full: start over (a set seen again only gets a new node; nodes are never compared by identity alone).
+            if (Interlocked.CompareExchange(ref s_byteClasses, new(), cache) == cache) Volatile.Write(ref s_byteClassCount, 0);
+            cache = Volatile.Read(ref s_byteClasses);
+        }
+        return cache.GetOrAdd(set, static s =>
+        {
+            Interlocked.Increment(ref s_byteClassCount);
+            return new ByteClassRegex(s);
+        });
+    }
+
+    private static int s_byteClassCount;
+
+    private static readonly ByteClassRegex[] s_singleBytes = CreateSingleBytes();
+    private static System.Collections.Concurrent.ConcurrentDictionary<ByteSet, ByteClassRegex> s_byteClasses = new();
+
+    private static ByteClassRegex[] CreateSingleBytes()
+    {
+        var nodes = new ByteClassRegex[256];
+        for (int b = 0; b < 256; b++) nodes[b] = new ByteClassRegex(ByteSet.Single((byte)b));
+        return nodes;
+    }
 
     /// <summary>Exactly the given byte string.</summary>
     public static RegexNode Bytes(ReadOnlySpan<byte> bytes)

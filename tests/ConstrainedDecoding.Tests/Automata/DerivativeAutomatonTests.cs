@@ -71,4 +71,29 @@ public class DerivativeAutomatonTests
         var wide = RegexNode.Alternate(Enumerable.Range(0, 1_500).Select(i => RegexNode.Literal("w" + i)));
         Assert.False(DerivativeAutomaton.IsCountingOnly(RegexNode.Repeat(wide, 0, 3), 2_000));
     }
+
+    [Fact]
+    public void Nfa_automata_of_every_size_interleaved_on_one_thread_agree_with_the_reference()
+    {
+        // Closure scratch is shared per thread below 65,536 NFA states and owned by the automaton above: steps of
+        // small and large automata alternate here, so a mark left by one must never count for another.
+        var patterns = new[] { "(ab|a)*c", "(ab){0,20000}c", "[a-c]{2,5}(ab)*", "(a|ab){0,17000}b?c" };
+        var nodes = patterns.Select(p => RegexParser.Parse(p)).ToArray();
+        var dfas = nodes.Select(n => new LazyDfa(n, useDerivatives: false)).ToArray();
+        var rng = new Random(9);
+        var alphabet = Encoding.UTF8.GetBytes("abc");
+        for (int trial = 0; trial < 400; trial++)
+        {
+            int k = trial % dfas.Length;
+            var input = trial % 2 == 0 ? RegexTestStrings.Sample(nodes[k], rng) : new byte[rng.Next(0, 10)];
+            if (trial % 2 == 1) for (int i = 0; i < input.Length; i++) input[i] = alphabet[rng.Next(alphabet.Length)];
+            int s = dfas[k].Run(LazyDfa.Initial, input);
+            bool viable = ReferenceRegexMatcher.IsViablePrefix(nodes[k], input);
+            Assert.True(viable == (s != LazyDfa.Dead), $"{patterns[k]}, '{Encoding.UTF8.GetString(input)}': viable {viable}");
+            if (s != LazyDfa.Dead && input.Length > 0)
+            {
+                Assert.True(ReferenceRegexMatcher.IsMatch(nodes[k], input) == dfas[k].IsAccepting(s), $"{patterns[k]}, '{Encoding.UTF8.GetString(input)}'");
+            }
+        }
+    }
 }

@@ -32,4 +32,24 @@ public class RegexKeyTests
         var e = RegexNode.Concat(RegexNode.Literal("2"), Big("x"));
         Assert.NotEqual(d.Key, e.Key);
     }
+
+    [Fact]
+    public void Byte_classes_are_shared_nodes_with_their_own_sets()
+    {
+        // Literals are one class per byte: each byte value has one node, and repeated sets share one.
+        var a = (ConcatRegex)RegexNode.Literal("aba");
+        Assert.Same(a.Parts[0], a.Parts[2]);
+        Assert.NotSame(a.Parts[0], a.Parts[1]);
+        for (int b = 0; b < 256; b++)
+        {
+            var node = Assert.IsType<ByteClassRegex>(RegexNode.ByteClass(ByteSet.Single((byte)b)));
+            Assert.Equal(ByteSet.Single((byte)b), node.Set);
+            Assert.Same(node, RegexNode.ByteClass(ByteSet.Single((byte)b)));
+        }
+        var digits = ByteSet.Range((byte)'0', (byte)'9');
+        Assert.Same(RegexNode.ByteClass(digits), RegexNode.ByteClass(ByteSet.Range((byte)'0', (byte)'9')));
+        Assert.Equal(digits, ((ByteClassRegex)RegexNode.ByteClass(digits)).Set);
+        Assert.NotSame(RegexNode.ByteClass(digits), RegexNode.ByteClass(digits.With((byte)'a')));
+        Assert.Same(RegexNode.Nothing, RegexNode.ByteClass(ByteSet.Empty));
+    }
 }
