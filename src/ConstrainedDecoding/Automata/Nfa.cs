@@ -15,7 +15,8 @@ internal sealed class Nfa
     public int[] ByteTarget = new int[64];
     public int[] ByteSetId = new int[64];
     public readonly List<ByteSet> ByteSets = [];
-    private readonly Dictionary<ByteSet, int> _byteSetIds = [];
+    // Only needed while building (set ids are assigned once per distinct set); dropped after.
+    private Dictionary<ByteSet, int>? _byteSetIds = [];
     public int Count;
     public int Start;
     public int Accept;
@@ -29,6 +30,17 @@ internal sealed class Nfa
         nfa.Start = s;
         nfa.Accept = e;
         nfa.ComputeLive();
+        // Terminal automata live as long as their cached tables: keep exactly what the lazy DFA reads.
+        nfa._byteSetIds = null;
+        nfa.ByteSets.TrimExcess();
+        int n = nfa.Count;
+        if (nfa.Eps1.Length > n)
+        {
+            Array.Resize(ref nfa.Eps1, n);
+            Array.Resize(ref nfa.Eps2, n);
+            Array.Resize(ref nfa.ByteTarget, n);
+            Array.Resize(ref nfa.ByteSetId, n);
+        }
         return nfa;
     }
 
@@ -69,11 +81,12 @@ internal sealed class Nfa
 
     private int SetId(ByteSet set)
     {
-        if (!_byteSetIds.TryGetValue(set, out int id))
+        var ids = _byteSetIds ?? throw new InvalidOperationException("The NFA is already built.");
+        if (!ids.TryGetValue(set, out int id))
         {
             id = ByteSets.Count;
             ByteSets.Add(set);
-            _byteSetIds[set] = id;
+            ids[set] = id;
         }
         return id;
     }
