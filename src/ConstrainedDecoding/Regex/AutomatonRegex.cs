@@ -10,8 +10,8 @@ namespace ConstrainedDecoding.Regex;
 /// </summary>
 public sealed class AutomatonRegex : RegexNode
 {
-    // The key of the automaton as built (from its original start); other starts append their state number, prefixed
-    // by a number unique to this automaton when the key does not fix how its states are numbered.
+    // The key of the automaton as built (from its original start); other starts add their state number (see BuildKey),
+    // with a number unique to this automaton when the key does not fix how its states are numbered.
     private static long s_instances;
     private readonly string _baseKey;
     private readonly string _stateKeyPrefix;
@@ -94,8 +94,9 @@ public sealed class AutomatonRegex : RegexNode
         ? "\u0005"
         : "\u0005" + Interlocked.Increment(ref s_instances).ToString(System.Globalization.CultureInfo.InvariantCulture) + ":";
 
-    // U+0005 never occurs in a key (bytes below 0x21 are written escaped), so the suffix cannot be confused with
-    // the automaton's own key text: equal keys still mean the same automaton from the same state.
+    // "(" + automaton key + U+0005 [+ instance ":"] + state + ")": U+0005 never occurs in a regex key (bytes below
+    // 0x21 are written escaped), and the parentheses keep the state number from running into the key of whatever
+    // follows inside a parent's key (state 1 followed by the literal 2 must not read as state 12).
     private protected override string BuildKey() =>
-        Start == _baseStart ? _baseKey : _baseKey + _stateKeyPrefix + Start.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Start == _baseStart ? _baseKey : "(" + _baseKey + _stateKeyPrefix + Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
 }

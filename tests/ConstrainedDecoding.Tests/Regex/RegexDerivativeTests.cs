@@ -287,4 +287,30 @@ public class RegexDerivativeTests
         Assert.True(yAfterB.IsNullable);
         Assert.NotEqual(xAfterA.Key, yAfterB.Key);
     }
+
+    [Fact]
+    public void Residual_keys_stay_distinct_inside_parent_keys()
+    {
+        // A chain of 14 states on 'a': the residual at state 1 followed by the literal "2" must not share a key with
+        // the residual at state 12 (a parent's key is its children's keys side by side).
+        var a = ByteSet.Single((byte)'a');
+        var accepting = Enumerable.Range(0, 14).Select(i => i == 13).ToArray();
+        var edges = Enumerable.Range(0, 14).Select(i => i < 13 ? new[] { (a, i + 1) } : []).ToArray();
+        foreach (var chain in new[]
+        {
+            RegexAlgebra.FromAutomaton("chain", accepting, edges),
+            RegexAlgebra.Intersect(RegexParser.Parse("a{13}"), RegexParser.Parse("a*")),
+        })
+        {
+            RegexNode d1 = RegexDerivative.Derive(chain, (byte)'a')!, d12 = d1;
+            for (int i = 1; i < 12; i++) d12 = RegexDerivative.Derive(d12, (byte)'a')!;
+            var left = RegexNode.Concat(d1, RegexNode.Literal("2z"));
+            var right = RegexNode.Concat(d12, RegexNode.Literal("z"));
+            Assert.True(ReferenceRegexMatcher.IsMatch(left, "aaaaaaaaaaaa2z"u8));
+            Assert.False(ReferenceRegexMatcher.IsMatch(right, "aaaaaaaaaaaa2z"u8));
+            Assert.True(ReferenceRegexMatcher.IsMatch(right, "az"u8));
+            Assert.False(ReferenceRegexMatcher.IsMatch(left, "az"u8));
+            Assert.NotEqual(left.Key, right.Key);
+        }
+    }
 }
