@@ -78,13 +78,19 @@ internal sealed class InstanceReplayer
             long t0 = Stopwatch.GetTimestamp();
             matcher.FillNextTokenMask(mask);
             long t1 = Stopwatch.GetTimestamp();
-            if (_probe is not null && _probe.Wants(firstState + pos)) _probe.Inspect(matcher, mask, instance, pos);
+            long probeAllocated = 0;
+            if (_probe is not null && _probe.Wants(firstState + pos))
+            {
+                long p0 = GC.GetAllocatedBytesForCurrentThread();
+                _probe.Inspect(matcher, mask, instance, pos);
+                probeAllocated = GC.GetAllocatedBytesForCurrentThread() - p0; // the reference probe is not the library
+            }
             long t2 = Stopwatch.GetTimestamp();
             bool accepted = matcher.TryAcceptToken(id);
             long t3 = Stopwatch.GetTimestamp();
             Tokens++;
             bool first = target.FirstMaskPending;
-            if (!first) CountStep(GC.GetAllocatedBytesForCurrentThread() - a0, GC.CollectionCount(0) != g0);
+            if (!first) CountStep(GC.GetAllocatedBytesForCurrentThread() - a0 - probeAllocated, GC.CollectionCount(0) != g0);
             Record(target, createTicks, t1 - t0, (t1 - t0) + (t3 - t2));
             if (!first && (t1 - t0) + (t3 - t2) > SlowestTicks)
             {
