@@ -35,26 +35,12 @@ public abstract class RegexNode
     {
         if (set.IsEmpty) return Nothing;
         if (set.TryGetSingle(out byte single)) return s_singleBytes[single];
-        var cache = Volatile.Read(ref s_byteClasses);
-        if (cache.TryGetValue(set, out var known)) return known;
-        // ConcurrentDictionary.Count takes every lock: additions are counted instead.
-        if (Volatile.Read(ref s_byteClassCount) >= Limits.MaxInternedByteClasses)
-        {
-            // Full: start over (a set seen again only gets a new node; nodes are never compared by identity alone).
-            if (Interlocked.CompareExchange(ref s_byteClasses, new(), cache) == cache) Volatile.Write(ref s_byteClassCount, 0);
-            cache = Volatile.Read(ref s_byteClasses);
-        }
-        return cache.GetOrAdd(set, static s =>
-        {
-            Interlocked.Increment(ref s_byteClassCount);
-            return new ByteClassRegex(s);
-        });
+        // When full the cache starts over: a set seen again only gets a new node (nodes are never compared by identity alone).
+        return s_byteClasses.TryGetValue(set, out var known) ? known : s_byteClasses.GetOrAdd(set, new ByteClassRegex(set));
     }
 
-    private static int s_byteClassCount;
-
     private static readonly ByteClassRegex[] s_singleBytes = CreateSingleBytes();
-    private static System.Collections.Concurrent.ConcurrentDictionary<ByteSet, ByteClassRegex> s_byteClasses = new();
+    private static readonly Matching.BoundedCache<ByteSet, ByteClassRegex> s_byteClasses = new(Limits.MaxInternedByteClasses);
 
     private static ByteClassRegex[] CreateSingleBytes()
     {
