@@ -3,6 +3,12 @@ using System.Runtime.InteropServices;
 namespace ConstrainedDecoding.Bench.Reporting;
 
 /// <summary>Where the numbers were taken.</summary>
+/// <param name="GcLatencyMode">The collector's latency mode during the run.</param>
+/// <param name="GcGen0Size">
+/// The young-generation budget set through the <c>DOTNET_GCgen0size</c> (or <c>COMPlus_GCgen0size</c>) environment variable, as
+/// given (hexadecimal bytes), or null for the runtime's default (derived from the CPU's last-level cache size). It bounds how much
+/// a single young collection has to copy, so it moves the worst mask times; see docs/performance.md.
+/// </param>
 internal sealed record MachineInfo(
     int ProcessorCount,
     string Os,
@@ -10,7 +16,9 @@ internal sealed record MachineInfo(
     string Framework,
     string RuntimeIdentifier,
     bool ServerGc,
-    bool Debug)
+    bool Debug,
+    string GcLatencyMode,
+    string? GcGen0Size)
 {
     public static MachineInfo Current() => new(
         Environment.ProcessorCount,
@@ -20,8 +28,10 @@ internal sealed record MachineInfo(
         RuntimeInformation.RuntimeIdentifier,
         System.Runtime.GCSettings.IsServerGC,
 #if DEBUG
-        true);
+        true,
 #else
-        false);
+        false,
 #endif
+        System.Runtime.GCSettings.LatencyMode.ToString(),
+        Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size"));
 }
