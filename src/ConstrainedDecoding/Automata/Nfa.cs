@@ -182,7 +182,7 @@ internal sealed class Nfa
         int end = NewState();
         for (int i = 0; i < n; i++)
         {
-            foreach (var (bytes, target) in d.Edges[i])
+            foreach (var (bytes, target) in d.EdgesOf(i))
             {
                 int x = NewState();
                 ByteTarget[x] = hub[target];

@@ -226,5 +226,5 @@ internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] Doub
 /// </summary>
 internal readonly record struct SharedBoundaryKey(long TableId, int State, int Node, string Born);
 
-/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys).</summary>
-internal sealed record SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);
+/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys). A struct: the cache holds it inline.</summary>
+internal readonly record struct SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);

@@ -16,35 +16,44 @@ public sealed class AutomatonRegex : RegexNode
     private readonly string _baseKey;
     private readonly string _stateKeyPrefix;
     private readonly int _baseStart;
-    // The node for each start state, shared by every start of the same automaton (built on first use).
-    private readonly AutomatonRegex?[] _byStart;
+    // What every start of the same automaton shares: the transitions and the node per start state.
+    private readonly Shape _shape;
     private ByteSet _lead;
     private int _leadKnown; // racing threads store the same lead; the flag is published after it
 
     /// <param name="key">The language's canonical key.</param>
     /// <param name="start">The start state.</param>
     /// <param name="accepting">Whether each state accepts.</param>
-    /// <param name="edges">Each state's disjoint byte sets and targets.</param>
+    /// <param name="edges">All states' disjoint byte sets and targets, state after state.</param>
+    /// <param name="edgeStart">Where each state's edges begin in <paramref name="edges"/> (one more entry than states: the end).</param>
     /// <param name="numberedByKey">
     /// Whether equal keys also mean the same numbering of the states (true for constructions that explore their operands
     /// in a fixed order). When false, the residual states of this automaton get keys no other automaton shares.
     /// </param>
-    internal AutomatonRegex(string key, int start, ImmutableArray<bool> accepting, ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> edges, bool numberedByKey)
-        : this(key, StateKeyPrefix(numberedByKey), start, start, accepting, edges, new AutomatonRegex?[accepting.Length])
+    internal AutomatonRegex(string key, int start, ImmutableArray<bool> accepting, (ByteSet Bytes, int Target)[] edges, int[] edgeStart, bool numberedByKey)
+        : this(key, StateKeyPrefix(numberedByKey), start, start, new Shape(accepting, edges, edgeStart))
     {
-        _byStart[start] = this;
+        _shape.ByStart[start] = this;
     }
 
-    private AutomatonRegex(string baseKey, string stateKeyPrefix, int baseStart, int start, ImmutableArray<bool> accepting,
-        ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> edges, AutomatonRegex?[] byStart)
+    private AutomatonRegex(string baseKey, string stateKeyPrefix, int baseStart, int start, Shape shape)
     {
         _baseKey = baseKey;
         _stateKeyPrefix = stateKeyPrefix;
         _baseStart = baseStart;
         Start = start;
-        Accepting = accepting;
-        Edges = edges;
-        _byStart = byStart;
+        _shape = shape;
+    }
+
+    // One per automaton. The edges are one flat array (a product automaton has up to Limits.MaxProductStates states,
+    // and an array per state was a large part of the objects the regex algebra kept alive).
+    private sealed class Shape(ImmutableArray<bool> accepting, (ByteSet Bytes, int Target)[] edges, int[] edgeStart)
+    {
+        public readonly ImmutableArray<bool> Accepting = accepting;
+        public readonly (ByteSet Bytes, int Target)[] Edges = edges;
+        public readonly int[] EdgeStart = edgeStart;
+        public readonly AutomatonRegex?[] ByStart = new AutomatonRegex?[accepting.Length];
+        public ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> Nested;
     }
 
     /// <summary>
@@ -55,11 +64,15 @@ public sealed class AutomatonRegex : RegexNode
     internal AutomatonRegex StartingAt(int state)
     {
         if (state == Start) return this;
-        var known = Volatile.Read(ref _byStart[state]);
+        var known = Volatile.Read(ref _shape.ByStart[state]);
         if (known is not null) return known;
-        var node = new AutomatonRegex(_baseKey, _stateKeyPrefix, _baseStart, state, Accepting, Edges, _byStart);
-        return Interlocked.CompareExchange(ref _byStart[state], node, null) ?? node;
+        var node = new AutomatonRegex(_baseKey, _stateKeyPrefix, _baseStart, state, _shape);
+        return Interlocked.CompareExchange(ref _shape.ByStart[state], node, null) ?? node;
     }
+
+    /// <summary>The edges of <paramref name="state"/>: disjoint byte sets and their targets.</summary>
+    internal ReadOnlySpan<(ByteSet Bytes, int Target)> EdgesOf(int state) =>
+        _shape.Edges.AsSpan(_shape.EdgeStart[state], _shape.EdgeStart[state + 1] - _shape.EdgeStart[state]);
 
     /// <summary>Bytes on the start state's edges (all lead to live states: the automaton is trimmed).</summary>
     internal ByteSet Lead
@@ -68,7 +81,7 @@ public sealed class AutomatonRegex : RegexNode
         {
             if (Volatile.Read(ref _leadKnown) != 0) return _lead;
             var lead = ByteSet.Empty;
-            foreach (var (bytes, _) in Edges[Start]) lead = lead.Union(bytes);
+            foreach (var (bytes, _) in EdgesOf(Start)) lead = lead.Union(bytes);
             _lead = lead;
             Volatile.Write(ref _leadKnown, 1);
             return lead;
@@ -79,16 +92,28 @@ public sealed class AutomatonRegex : RegexNode
     public int Start { get; }
 
     /// <summary>Whether each state accepts.</summary>
-    public ImmutableArray<bool> Accepting { get; }
+    public ImmutableArray<bool> Accepting => _shape.Accepting;
 
-    /// <summary>Outgoing edges of each state: disjoint byte sets and their target states.</summary>
-    public ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> Edges { get; }
+    /// <summary>Outgoing edges of each state: disjoint byte sets and their target states (built on first use).</summary>
+    public ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> Edges
+    {
+        get
+        {
+            var nested = _shape.Nested;
+            if (!nested.IsDefault) return nested;
+            var builder = ImmutableArray.CreateBuilder<ImmutableArray<(ByteSet, int)>>(StateCount);
+            for (int i = 0; i < StateCount; i++) builder.Add(EdgesOf(i).ToImmutableArray());
+            nested = builder.MoveToImmutable();
+            _shape.Nested = nested; // racing threads store equal arrays
+            return nested;
+        }
+    }
 
     /// <summary>Number of states.</summary>
-    public int StateCount => Accepting.Length;
+    public int StateCount => _shape.Accepting.Length;
 
     /// <inheritdoc/>
-    public override bool IsNullable => Accepting[Start];
+    public override bool IsNullable => _shape.Accepting[Start];
 
     private static string StateKeyPrefix(bool numberedByKey) => numberedByKey
         ? "\u0005"

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace ConstrainedDecoding.Regex;
@@ -19,10 +18,12 @@ internal static class KeyInterner
 
     // Spread over shards so that no single dictionary rehashes a large table when it grows (one of 200,000 keys
     // took ~10 ms to grow inside a mask step). The shard is picked from the length and two characters: hashing a
-    // long key twice would cost more than the rehash it avoids.
+    // long key twice would cost more than the rehash it avoids. Plain dictionaries behind a lock per shard: their
+    // entries are inline, where a concurrent dictionary allocates a node per key, and the keys interned in cold mask
+    // steps survive (one object less per key for the young collections during those steps to copy).
     private const int ShardCount = 16;
 
-    private static ConcurrentDictionary<string, string>[] s_tables = NewTables();
+    private static Dictionary<string, string>[] s_tables = NewTables();
     private static long s_next;
     private static long s_tableStart;
     private static long s_chars;
@@ -32,8 +33,11 @@ internal static class KeyInterner
         if (key.Length <= InlineLength) return key;
         var tables = Volatile.Read(ref s_tables);
         int shard = (key.Length * 31 + key[key.Length >> 1] * 7 + key[^1]) & (ShardCount - 1);
-        if (tables[shard].TryGetValue(key, out var reference)) return reference;
-        // ConcurrentDictionary.Count takes every lock: the stand-in numbers count additions instead.
+        lock (tables[shard])
+        {
+            if (tables[shard].TryGetValue(key, out var reference)) return reference;
+        }
+        // Counting entries would take every lock: the stand-in numbers count additions instead.
         // Bounded by entries and by the characters the keys hold (long keys of big patterns).
         if (Interlocked.Read(ref s_next) - Interlocked.Read(ref s_tableStart) >= Limits.MaxInternedRegexKeys
             || Interlocked.Read(ref s_chars) >= Limits.MaxInternedRegexKeyChars)
@@ -45,17 +49,21 @@ internal static class KeyInterner
             }
             tables = Volatile.Read(ref s_tables);
         }
-        return tables[shard].GetOrAdd(key, static k =>
+        var table = tables[shard];
+        lock (table)
         {
-            Interlocked.Add(ref s_chars, k.Length);
-            return "\u0001" + Interlocked.Increment(ref s_next).ToString(CultureInfo.InvariantCulture) + "\u0002";
-        });
+            if (table.TryGetValue(key, out var reference)) return reference;
+            Interlocked.Add(ref s_chars, key.Length);
+            reference = "\u0001" + Interlocked.Increment(ref s_next).ToString(CultureInfo.InvariantCulture) + "\u0002";
+            table.Add(key, reference);
+            return reference;
+        }
     }
 
-    private static ConcurrentDictionary<string, string>[] NewTables()
+    private static Dictionary<string, string>[] NewTables()
     {
-        var tables = new ConcurrentDictionary<string, string>[ShardCount];
-        for (int i = 0; i < ShardCount; i++) tables[i] = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var tables = new Dictionary<string, string>[ShardCount];
+        for (int i = 0; i < ShardCount; i++) tables[i] = new Dictionary<string, string>(StringComparer.Ordinal);
         return tables;
     }
 }

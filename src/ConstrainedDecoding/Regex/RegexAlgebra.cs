@@ -210,13 +210,29 @@ public static class RegexAlgebra
         int count = 0;
         for (int i = 0; i < n; i++) map[i] = live[i] ? count++ : -1;
         var acc = ImmutableArray.CreateBuilder<bool>(count);
-        var outEdges = ImmutableArray.CreateBuilder<ImmutableArray<(ByteSet, int)>>(count);
+        var edgeStart = new int[count + 1];
+        int total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (!live[i]) continue;
+            foreach (var e in edges[i])
+            {
+                if (live[e.Target]) total++;
+            }
+        }
+        var flat = new (ByteSet Bytes, int Target)[total];
+        int at = 0, k = 0;
         for (int i = 0; i < n; i++)
         {
             if (!live[i]) continue;
             acc.Add(accepting[i]);
-            outEdges.Add(edges[i].Where(e => live[e.Target]).Select(e => (e.Bytes, map[e.Target])).ToImmutableArray());
+            edgeStart[k++] = at;
+            foreach (var e in edges[i])
+            {
+                if (live[e.Target]) flat[at++] = (e.Bytes, map[e.Target]);
+            }
         }
-        return new AutomatonRegex(key, 0, acc.MoveToImmutable(), outEdges.MoveToImmutable(), numberedByKey);
+        edgeStart[count] = at;
+        return new AutomatonRegex(key, 0, acc.MoveToImmutable(), flat, edgeStart, numberedByKey);
     }
 }

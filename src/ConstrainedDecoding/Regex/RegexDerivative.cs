@@ -76,7 +76,7 @@ internal static class RegexDerivative
             case AutomatonRegex m:
             {
                 // The automaton is deterministic: at most one edge of the start state holds the byte.
-                foreach (var (bytes, target) in m.Edges[m.Start])
+                foreach (var (bytes, target) in m.EdgesOf(m.Start))
                 {
                     if (bytes.Contains(b)) return m.StartingAt(target);
                 }

@@ -262,6 +262,50 @@ public class RegexDerivativeTests
     }
 
     [Fact]
+    public void Automaton_edges_are_the_same_through_every_start_and_the_public_view()
+    {
+        // The states keep their edges in one flat array; the public per-state view, the internal one and every
+        // start node must agree, targets must be in range and the byte sets of a state disjoint. "ta…" leads to a
+        // state from which nothing is accepted, which trimming removes, so later states are renumbered.
+        var auto = Assert.IsType<AutomatonRegex>(RegexAlgebra.Difference(RegexParser.Parse("[a-z]{1,6}"), RegexParser.Parse("name|age|nag|ta[a-z]*")));
+        var edges = auto.Edges;
+        Assert.Equal(auto.StateCount, edges.Length);
+        Assert.Equal(auto.StateCount, auto.Accepting.Length);
+        int total = 0;
+        for (int s = 0; s < auto.StateCount; s++)
+        {
+            var own = auto.EdgesOf(s).ToArray();
+            Assert.Equal(own, edges[s].ToArray());
+            var seen = ByteSet.Empty;
+            foreach (var (bytes, target) in own)
+            {
+                Assert.InRange(target, 0, auto.StateCount - 1);
+                Assert.True(seen.Intersect(bytes).IsEmpty, $"state {s}: overlapping byte sets");
+                seen = seen.Union(bytes);
+            }
+            total += own.Length;
+            var start = auto.StartingAt(s);
+            Assert.Equal(s, start.Start);
+            Assert.Equal(own, start.EdgesOf(s).ToArray());
+            Assert.Equal(edges, start.Edges);
+            Assert.Equal(auto.Accepting[s], start.IsNullable);
+        }
+        Assert.True(total > auto.StateCount, "expected more edges than states");
+        // The language through the flat edges: "name" itself is excluded but longer words through it are not, and
+        // nothing goes past six letters.
+        RegexNode name = auto;
+        foreach (byte b in "name"u8) name = RegexDerivative.Derive(name, b)!;
+        Assert.False(name.IsNullable);
+        Assert.True(ReferenceRegexMatcher.IsMatch(name, "xy"u8));
+        Assert.False(ReferenceRegexMatcher.IsMatch(name, "xyz"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(auto, "names"u8));
+        Assert.False(ReferenceRegexMatcher.IsMatch(auto, "nag"u8));
+        Assert.False(ReferenceRegexMatcher.IsMatch(auto, "tab"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(auto, "tub"u8));
+        Assert.True(RegexDerivative.IsNothing(RegexDerivative.Derive(RegexDerivative.Derive(auto, (byte)'t')!, (byte)'a')!));
+    }
+
+    [Fact]
     public void Residual_keys_are_shared_only_where_the_key_fixes_the_state_numbering()
     {
         static RegexNode Derive(RegexNode node, string text)
