@@ -48,4 +48,11 @@ internal sealed record BenchOptions
 
     /// <summary><c>--strict</c>: exit with code 3 when any error is counted.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>
+    /// <c>--collect-after-compile</c>: a gen1 collection after each compile, outside the timings, so that token steps
+    /// only pay for collections their own allocation triggers (off by default: a compile's garbage then brings the
+    /// next collection closer, wherever it lands).
+    /// </summary>
+    public bool CollectAfterCompile { get; init; }
 }

@@ -10,6 +10,7 @@ internal static class CommandLine
           ConstrainedDecoding.Bench maskbench  --tokenizer <tokenizer.json> --tokens <file.jsonl|folder>
                                                (--grammar <file.lark|.gbnf|.regex|.txt> | --schemas <file.jsonl|folder>)
                                                [--limit N] [--json <out.json>] [--failures N] [--strict]
+                                               [--collect-after-compile]
           ConstrainedDecoding.Bench crosscheck --tokenizer <tokenizer.json> --tokens <file.jsonl|folder>
                                                (--grammar <file> | --schemas <file.jsonl|folder>) --samples N
                                                [--seed S] [--limit N] [--json <out.json>] [--failures N] [--strict]
@@ -24,6 +25,10 @@ internal static class CommandLine
           --failures   how many failures to list in the summary (default 20)
           --strict     exit with code 3 when any validation, invalidation or mask error (or, with
                        --grammar, a compile error) is counted
+          --collect-after-compile
+                       a gen1 garbage collection after each compile, outside every timing (its pauses
+                       are reported as collect_after_compile_pause_ms): token steps then pay only for
+                       collections their own allocation triggers, not for the compile's garbage
 
           ConstrainedDecoding.Bench testsuite  --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>]
                                                [--whitespace compact|flexible|any]
@@ -52,7 +57,7 @@ internal static class CommandLine
         };
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        bool strict = false;
+        bool strict = false, collectAfterCompile = false;
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];
@@ -61,10 +66,11 @@ internal static class CommandLine
             string? value = null;
             int eq = name.IndexOf('=', StringComparison.Ordinal);
             if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-            if (name == "strict")
+            if (name is "strict" or "collect-after-compile")
             {
-                if (value is not null) throw new UsageException("option --strict takes no value");
-                strict = true;
+                if (value is not null) throw new UsageException($"option --{name} takes no value");
+                if (name == "strict") strict = true;
+                else collectAfterCompile = true;
                 continue;
             }
             if (!IsValueOption(name)) throw new UsageException($"unknown option '--{name}'");
@@ -102,6 +108,7 @@ internal static class CommandLine
             Seed = OptionalInt(values, "seed", min: int.MinValue) ?? 1,
             MaxFailures = OptionalInt(values, "failures", min: 0) ?? BenchOptions.DefaultMaxFailures,
             Strict = strict,
+            CollectAfterCompile = collectAfterCompile,
         };
     }
 

@@ -74,6 +74,12 @@ internal sealed class BenchSummary
 
     /// <summary>Timed token-mask steps during which a garbage collection ran (their time includes its pause).</summary>
     public long TbmStepsWithGc { get; set; }
+
+    /// <summary>Whether <c>--collect-after-compile</c> was given (a gen1 collection after each compile, outside the timings).</summary>
+    public bool CollectAfterCompile { get; set; }
+
+    /// <summary>Pause time of those collections (also part of <see cref="GcPauseMs"/>), in milliseconds; 0 without the option.</summary>
+    public double CollectAfterCompilePauseMs { get; set; }
     public string StartedUtc { get; set; } = "";
     public MachineInfo Machine { get; set; } = MachineInfo.Current();
 

@@ -66,7 +66,8 @@ internal static class BenchRunner
             probe = new CrossCheckProbe(vocab, states, options.Samples, options.Seed);
         }
         var replayer = new InstanceReplayer(vocab, probe);
-        var run = new CorpusRun(vocab, targets, replayer, summary, options.MaxFailures);
+        var run = new CorpusRun(vocab, targets, replayer, summary, options.MaxFailures, options.CollectAfterCompile);
+        summary.CollectAfterCompile = options.CollectAfterCompile;
         // Keep the harness's own garbage out of the timings: size the sample buffers up front and start
         // from a clean heap, so that a pause charged to a token is the library's.
         replayer.TokenMask.Reserve(groups.Sum(g => g.Instances.Sum(i => i.Ids.Length + 2L)));

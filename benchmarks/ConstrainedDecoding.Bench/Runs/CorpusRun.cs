@@ -9,7 +9,12 @@ namespace ConstrainedDecoding.Bench.Runs;
 /// Walks the instance groups: gets each group's target, replays its instances, and fills the
 /// correctness counters of the summary. Shared by maskbench and crosscheck.
 /// </summary>
-internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, InstanceReplayer replayer, BenchSummary summary, int maxFailures)
+/// <remarks>
+/// With <c>collectAfterCompile</c>, a gen1 collection runs after each new compile, outside every timing (its pauses
+/// go to <see cref="BenchSummary.CollectAfterCompilePauseMs"/>): the replay then starts with a fresh young-generation
+/// budget, so a collection during a token step is one its own allocation triggered, not the compile's garbage.
+/// </remarks>
+internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, InstanceReplayer replayer, BenchSummary summary, int maxFailures, bool collectAfterCompile = false)
 {
     /// <summary>Distinct compile error messages kept in the summary (most frequent first).</summary>
     public const int MaxCompileErrorReasons = 30;
@@ -38,6 +43,12 @@ internal sealed class CorpusRun(TokenVocabulary vocab, TargetFactory targets, In
             {
                 _compile.Add(target.CompileTicks);
                 lastTarget = target;
+                if (collectAfterCompile && target.Compiled is not null)
+                {
+                    var pause = GC.GetTotalPauseDuration();
+                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                    summary.CollectAfterCompilePauseMs += (GC.GetTotalPauseDuration() - pause).TotalMilliseconds;
+                }
             }
             summary.Schemas++;
             summary.Instances += group.Instances.Count;
