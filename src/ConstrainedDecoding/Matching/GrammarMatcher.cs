@@ -84,7 +84,7 @@ public sealed class GrammarMatcher
         {
             int term = r.HeadTerminal(h);
             int q = r.HeadState(h);
-            var st = tables[term].GetState(q);
+            if (!tables[term].TryGetComputed(q, out var st)) st = ComputeHeadTables(h);
             st.Inside.OrInto(mask);
             if (st.AcceptNodes.Length == 0) continue;
             int origin = r.HeadOrigin(h);
@@ -113,6 +113,24 @@ public sealed class GrammarMatcher
             if (accepting) mask[id >> 5] |= 1u << (id & 31);
             else mask[id >> 5] &= ~(1u << (id & 31));
         }
+    }
+
+    // The first head without a computed table: computes its table and those of the later heads that lack one in one
+    // batch (dense states needing a full trie walk share one pass), and returns the first one's.
+    private StateTokens ComputeHeadTables(int from)
+    {
+        var r = _recognizer;
+        var tables = _grammar.TerminalTables;
+        var pending = new List<(TerminalTable Table, int State)>();
+        for (int h = from; h < r.HeadEnd; h++)
+        {
+            var table = tables[r.HeadTerminal(h)];
+            int q = r.HeadState(h);
+            if (table.TryGetComputed(q, out _) || pending.Contains((table, q))) continue;
+            pending.Add((table, q));
+        }
+        if (pending.Count > 1) TerminalTable.ComputeMany(pending);
+        return tables[r.HeadTerminal(from)].GetState(r.HeadState(from));
     }
 
     // Tokens that end `term` inside themselves and continue validly after the boundary: the

@@ -31,6 +31,13 @@ internal sealed class SharedStateTokens
 
     public void CountDifference() => Interlocked.Increment(ref _differences);
 
+    private long _batchedWalks;
+
+    /// <summary>States whose table came from a trie pass shared with other states (diagnostics; see <c>TerminalTable.ComputeMany</c>).</summary>
+    public long BatchedWalks => Interlocked.Read(ref _batchedWalks);
+
+    public void CountBatchedWalks(int states) => Interlocked.Add(ref _batchedWalks, states);
+
     public SharedStateTokens(TokenTrie trie)
     {
         var nodes = new List<int>();

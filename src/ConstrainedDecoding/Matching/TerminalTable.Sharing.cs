@@ -75,8 +75,20 @@ internal sealed partial class TerminalTable
     // A state's table, reusing the vocabulary's indexed dense states where possible: one with the
     // same residual language as is, or one whose successors mostly have the same languages plus a
     // difference found by walking only where the two disagree. Otherwise a full walk, indexed when dense.
-    private StateTokens Build(int q)
+    private StateTokens Build(int q) => TryBuildWithoutWalk(q, out var plan) ?? FinishWalk(plan, Walk(q));
+
+    /// <summary>A state whose table needs a full trie walk, and what the walked table is indexed under (see <see cref="FinishWalk"/>).</summary>
+    internal readonly record struct WalkPlan(TerminalTable Table, int State, string? Language, string?[]? ChildLanguages, string? Dominant)
     {
+        /// <summary>Whether the walked table may be indexed for other terminals (the state keeps many tokens alive).</summary>
+        public bool Dense => ChildLanguages is not null;
+    }
+
+    // The table when it can be had without a full walk (an indexed state with the same language, or a difference
+    // from one); otherwise null, with the plan for the walk.
+    private StateTokens? TryBuildWithoutWalk(int q, out WalkPlan plan)
+    {
+        plan = new WalkPlan(this, q, null, null, null);
         var shared = _vocab.Tables.SharedStates;
         var children = shared.RootChildren;
         var weights = shared.RootWeights;
@@ -86,9 +98,9 @@ internal sealed partial class TerminalTable
         {
             if (Dfa.Step(q, trie.Label[children[k]]) != LazyDfa.Dead) aliveWeight += weights[k];
         }
-        if (aliveWeight < MinSharedWeight) return Walk(q);
+        if (aliveWeight < MinSharedWeight) return null;
         string? own = LanguageOf(q);
-        if (own is null) return Walk(q);
+        if (own is null) return null;
         if (shared.WithLanguage(own) is { } same)
         {
             shared.CountLanguageHit();
@@ -119,6 +131,7 @@ internal sealed partial class TerminalTable
                 dominantWeight = w;
             }
         }
+        plan = new WalkPlan(this, q, own, childLanguages, dominant);
 
         if (dominant is not null)
         {
@@ -143,9 +156,16 @@ internal sealed partial class TerminalTable
                 return diff;
             }
         }
+        return null;
+    }
 
-        var st = Walk(q);
-        if (st.Inside.IsPlainBitmask) shared.Register(new StateBase(this, q, st, own, childLanguages, dominant));
+    // Indexes a walked dense table for other terminals' states; returns it.
+    private StateTokens FinishWalk(WalkPlan plan, StateTokens st)
+    {
+        if (plan.Dense && st.Inside.IsPlainBitmask)
+        {
+            _vocab.Tables.SharedStates.Register(new StateBase(this, plan.State, st, plan.Language!, plan.ChildLanguages!, plan.Dominant));
+        }
         return st;
     }
 

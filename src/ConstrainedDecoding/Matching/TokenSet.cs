@@ -77,7 +77,7 @@ internal sealed class TokenSet
     /// <summary>Whether the set is a plain bitmask (a valid base for <see cref="Difference"/>).</summary>
     public bool IsPlainBitmask => _bits is not null && _added.Length == 0 && _removed.Length == 0;
 
-    public static TokenSet FromBitmask(uint[] bits, int count)
+    public static TokenSet FromBitmask(ReadOnlySpan<uint> bits, int count)
     {
         if (count == 0) return Empty;
         // Dense sets keep only the bitmask: an id list of a 128k vocabulary would be a large-object allocation.

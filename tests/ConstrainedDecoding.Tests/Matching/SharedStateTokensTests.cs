@@ -113,6 +113,60 @@ public class SharedStateTokensTests
         }
     }
 
+    // String values that must contain one letter each (and not the others: oneOf branches made disjoint): after the
+    // opening quote every alternative is a dense state of its own, with its own dominant successor language, so the
+    // first mask inside the string computes them in one batched trie pass.
+    private const string Contains = """
+        start: "{" (pair ("," pair)*)? "}"
+        pair: KEY (XS | YS | QS | NS)
+        KEY: /"[a-z\\]*":/
+        XS: /"[a-wz\\]*x[a-wz\\]*"/
+        YS: /"[a-xz\\]*y[a-xz\\]*"/
+        QS: /"[a-pr-z\\]*q[a-pr-z\\]*"/
+        NS: /"[a-mo-z\\]*n[a-mo-z\\]*"/
+        """;
+
+    [Fact]
+    public void Batched_walks_give_reference_masks()
+    {
+        using (new SmallVocabularySharing())
+        {
+            var vocab = Vocabulary();
+            var compiler = new GrammarCompiler(vocab);
+            RandomWalks(compiler.CompileLark(Contains), vocab, seed: 7);
+            Assert.True(vocab.Tables.SharedStates.BatchedWalks >= 2, $"only {vocab.Tables.SharedStates.BatchedWalks} states were walked in a batch");
+        }
+    }
+
+    [Fact]
+    public void Batched_walks_equal_walks_one_by_one()
+    {
+        using (new SmallVocabularySharing())
+        {
+            string[] patterns = ["\"[a-wz]*x[a-wz]*\"", "\"[a-xz]*y[a-xz]*\"", "\"[a-pr-z ]*q[a-pr-z ]*\"", "\"[a-z\\\\]*\"", "\"nam[a-z]*\""];
+            var batchedVocab = Vocabulary();
+            var batched = Tables(batchedVocab);
+            var single = Tables(Vocabulary());
+            TerminalTable.ComputeMany(batched.Select(t => (t, AfterQuote(t))).ToList());
+            // The generic string and the "nam" prefix share no dominant language with the others: all five in one pass.
+            Assert.Equal(patterns.Length, batchedVocab.Tables.SharedStates.BatchedWalks);
+            for (int k = 0; k < patterns.Length; k++)
+            {
+                Assert.True(batched[k].TryGetComputed(AfterQuote(batched[k]), out var fromBatch), $"pattern {k} not computed");
+                var alone = single[k].GetState(AfterQuote(single[k]));
+                for (int t = 0; t < batchedVocab.Count; t++)
+                {
+                    Assert.True(alone.Inside.Contains(t) == fromBatch.Inside.Contains(t), $"pattern {patterns[k]}, token {t}");
+                }
+                Assert.Equal(alone.Inside.Count, fromBatch.Inside.Count);
+                Assert.Equal(alone.AcceptNodes, fromBatch.AcceptNodes);
+            }
+
+            TerminalTable[] Tables(TokenVocabulary vocab) => [.. patterns.Select(p => new TerminalTable(ConstrainedDecoding.Regex.RegexParser.Parse(p), vocab))];
+            static int AfterQuote(TerminalTable t) => t.Dfa.Step(ConstrainedDecoding.Automata.LazyDfa.Initial, (byte)'"');
+        }
+    }
+
     // Lets the small test vocabulary take the sharing paths (which normally start at thousands of tokens).
     private sealed class SmallVocabularySharing : IDisposable
     {
