@@ -126,10 +126,29 @@ internal sealed class BoundaryTable
         var trie = g.Vocabulary.Trie;
         var dfas = g.Dfas;
         var ignoredFlags = g.Tables.IsIgnored;
-        var born = expected.Concat(g.Tables.IgnoredTerminals).Where(t => !dfas[t].IsEmptyLanguage).ToArray();
-        var valid = new List<int>();
-        var doubles = new List<(int Node, int Terminal)>();
-        var levels = new List<List<(int T, int Q)>>();
+        var ignored = g.Tables.IgnoredTerminals;
+        var born = new int[expected.Length + ignored.Length];
+        int bornCount = 0;
+        foreach (int t in expected)
+        {
+            if (!dfas[t].IsEmptyLanguage) born[bornCount++] = t;
+        }
+        foreach (int t in ignored)
+        {
+            if (!dfas[t].IsEmptyLanguage) born[bornCount++] = t;
+        }
+        if (bornCount < born.Length) Array.Resize(ref born, bornCount);
+        // Scratch kept per thread (taken, so that a nested use could not share it): a cold mask step may compute many
+        // boundaries, and their lists and valid-token sets were a large part of what such steps allocated.
+        int words = g.Vocabulary.MaskWordCount;
+        var valid = t_valid is { } v0 && v0.Length == words ? v0 : new uint[words];
+        t_valid = null;
+        int validCount = 0, validLow = int.MaxValue, validHigh = -1;
+        var doubles = t_doubles ?? [];
+        t_doubles = null;
+        doubles.Clear();
+        var levels = t_levels ?? [];
+        t_levels = null;
         var depth = trie.Depth;
         var label = trie.Label;
         var end = trie.SubtreeEnd;
@@ -138,8 +157,9 @@ internal sealed class BoundaryTable
         {
             int v = acceptNodes[ptr++];
             int dv = depth[v];
-            Level(levels, 0).Clear();
-            levels[0].AddRange(born.Select(t => (t, LazyDfa.Initial)));
+            var first = Level(levels, 0);
+            first.Clear();
+            foreach (int t in born) first.Add((t, LazyDfa.Initial));
             int i = v + 1, stop = end[v];
             while (i < stop)
             {
@@ -165,7 +185,16 @@ internal sealed class BoundaryTable
                 if (rebirth) AddBorn(cur, born);
                 if (accepted || cur.Count > 0)
                 {
-                    foreach (int tok in trie.TokensAt(i)) valid.Add(tok);
+                    foreach (int tok in trie.TokensAt(i))
+                    {
+                        int w = tok >> 5;
+                        uint bit = 1u << (tok & 31);
+                        if ((valid[w] & bit) != 0) continue;
+                        valid[w] |= bit;
+                        validCount++;
+                        if (w < validLow) validLow = w;
+                        if (w > validHigh) validHigh = w;
+                    }
                 }
                 if (ptr < acceptNodes.Length && acceptNodes[ptr] == i)
                 {
@@ -192,9 +221,32 @@ internal sealed class BoundaryTable
                 }
             }
         }
-        var dedup = doubles.Distinct().OrderBy(d => d.Terminal).ThenBy(d => d.Node).ToArray();
-        return new BoundaryTokens(TokenSet.Create(valid.Distinct().ToList(), g.Vocabulary.MaskWordCount), dedup);
+        // Distinct (node, terminal) pairs ordered by terminal, then node.
+        var sorted = doubles.ToArray();
+        Array.Sort(sorted, s_byTerminalThenNode);
+        int kept = 0;
+        for (int k = 0; k < sorted.Length; k++)
+        {
+            if (kept == 0 || sorted[k] != sorted[kept - 1]) sorted[kept++] = sorted[k];
+        }
+        if (kept < sorted.Length) Array.Resize(ref sorted, kept);
+        var validSet = TokenSet.CreateFromBits(valid, validCount);
+        if (validHigh >= validLow) Array.Clear(valid, validLow, validHigh - validLow + 1);
+        t_valid = valid;
+        doubles.Clear();
+        t_doubles = doubles;
+        foreach (var level in levels) level.Clear();
+        t_levels = levels;
+        return new BoundaryTokens(validSet, sorted);
     }
+
+    [ThreadStatic] private static uint[]? t_valid;
+    [ThreadStatic] private static List<(int Node, int Terminal)>? t_doubles;
+    [ThreadStatic] private static List<List<(int T, int Q)>>? t_levels;
+
+    private static readonly Comparison<(int Node, int Terminal)> s_byTerminalThenNode =
+        static (x, y) => x.Terminal != y.Terminal ? x.Terminal.CompareTo(y.Terminal) : x.Node.CompareTo(y.Node);
+
 
     private static void AddBorn(List<(int T, int Q)> heads, int[] born)
     {

@@ -77,11 +77,21 @@ internal sealed class TokenSet
     /// <summary>Whether the set is a plain bitmask (a valid base for <see cref="Difference"/>).</summary>
     public bool IsPlainBitmask => _bits is not null && _added.Length == 0 && _removed.Length == 0;
 
-    public static TokenSet FromBitmask(ReadOnlySpan<uint> bits, int count)
+    public static TokenSet FromBitmask(ReadOnlySpan<uint> bits, int count) =>
+        // Dense sets keep only the bitmask: an id list of a 128k vocabulary would be a large-object allocation.
+        FromBits(bits, count, denseAbove: bits.Length);
+
+    /// <summary>
+    /// The set of the <paramref name="count"/> ids whose bits are set in <paramref name="bits"/> (a mask-sized scratch the
+    /// caller keeps; copied), in the same representation <see cref="Create(List{int}, int)"/> picks for that many ids.
+    /// </summary>
+    public static TokenSet CreateFromBits(ReadOnlySpan<uint> bits, int count) => FromBits(bits, count, denseAbove: bits.Length / ListToBitmaskDivisor * 8);
+
+    // A copy of the bitmask above `denseAbove` ids, else the sorted id list.
+    private static TokenSet FromBits(ReadOnlySpan<uint> bits, int count, int denseAbove)
     {
         if (count == 0) return Empty;
-        // Dense sets keep only the bitmask: an id list of a 128k vocabulary would be a large-object allocation.
-        if (count > bits.Length) return new TokenSet(null, ToCacheArray<uint>(bits), count);
+        if (count > denseAbove) return new TokenSet(null, ToCacheArray(bits), count);
         var ids = AllocateCacheArray<int>(count);
         int k = 0;
         for (int w = 0; w < bits.Length; w++)
