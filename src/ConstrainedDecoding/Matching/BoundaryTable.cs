@@ -101,16 +101,30 @@ internal sealed class BoundaryTable
         return new BoundaryTokens(entry.Valid, mapped);
     }
 
-    // Which terminal tables may start a lexeme after a boundary with this expected set, and which are ignored.
+    // Which terminal tables may start a lexeme after a boundary with this expected set, and which are ignored: the
+    // sorted distinct table ids (process-unique, see TerminalTable.Id; grammars share a pattern's table through the
+    // vocabulary's table cache), each times two plus one when ignored, in hexadecimal. A table dropped from that cache
+    // and built again gets a new id, which only costs sharing. Built without lists or LINQ: a grammar has one per
+    // expected set, with up to every terminal in it.
     private string SignatureLocked(int expectedId)
     {
         if (_signatures[expectedId] is { } known) return known;
         var g = _grammar;
-        var parts = new List<string>();
-        foreach (int t in _expectedSets[expectedId]) parts.Add((g.Tables.IsIgnored[t] ? "i" : "n") + g.TerminalTables[t].Pattern.KeyReference);
-        foreach (int t in g.Tables.IgnoredTerminals) parts.Add("i" + g.TerminalTables[t].Pattern.KeyReference);
-        parts.Sort(StringComparer.Ordinal);
-        var signature = string.Join("\u0003", parts.Distinct(StringComparer.Ordinal));
+        var expected = _expectedSets[expectedId];
+        var ignored = g.Tables.IgnoredTerminals;
+        var codes = new long[expected.Length + ignored.Length];
+        int n = 0;
+        foreach (int t in expected) codes[n++] = g.TerminalTables[t].Id * 2 + (g.Tables.IsIgnored[t] ? 1 : 0);
+        foreach (int t in ignored) codes[n++] = g.TerminalTables[t].Id * 2 + 1;
+        Array.Sort(codes);
+        var sb = new System.Text.StringBuilder(codes.Length * 6);
+        for (int k = 0; k < codes.Length; k++)
+        {
+            if (k > 0 && codes[k] == codes[k - 1]) continue;
+            if (sb.Length > 0) sb.Append(',');
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{codes[k]:x}");
+        }
+        var signature = sb.ToString();
         _signatures[expectedId] = signature;
         return signature;
     }

@@ -182,18 +182,51 @@ internal sealed partial class TerminalTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StateTokens? TryDifference(int q, StateBase b, string?[] childLanguages)
     {
+        // Per-thread scratch, taken for the call (a cold step may compute many differences, and these lists and the
+        // stack were a good part of what such steps allocated); dropped when the call throws.
+        var scratch = t_difference ?? new DifferenceScratch();
+        t_difference = null;
+        scratch.Clear();
+        var result = DifferenceWith(q, b, childLanguages, scratch);
+        scratch.Clear();
+        t_difference = scratch;
+        return result;
+    }
+
+    [ThreadStatic] private static DifferenceScratch? t_difference;
+
+    private sealed class DifferenceScratch
+    {
+        public readonly List<int> Added = [], Removed = [], Accepts = [], Visited = [], Excluded = [];
+        public readonly Stack<(int Node, int A, int B)> Stack = new();
+        public int[] StateAt = [];
+
+        public void Clear()
+        {
+            Added.Clear();
+            Removed.Clear();
+            Accepts.Clear();
+            Visited.Clear();
+            Excluded.Clear();
+            Stack.Clear();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private StateTokens? DifferenceWith(int q, StateBase b, string?[] childLanguages, DifferenceScratch scratch)
+    {
         var trie = _vocab.Trie;
         var label = trie.Label;
         var end = trie.SubtreeEnd;
         var other = b.Table;
         var otherDfa = other.Dfa;
         var baseInside = b.Tokens.Inside;
-        var added = new List<int>();
-        var removed = new List<int>();
-        var accepts = new List<int>();
-        var visited = new List<int>();       // nodes decided here (both alive, languages not known equal)
-        var excluded = new List<int>();      // subtrees where the base is alive and q is dead
-        var stack = new Stack<(int Node, int A, int B)>();
+        var added = scratch.Added;
+        var removed = scratch.Removed;
+        var accepts = scratch.Accepts;
+        var visited = scratch.Visited;       // nodes decided here (both alive, languages not known equal)
+        var excluded = scratch.Excluded;     // subtrees where the base is alive and q is dead
+        var stack = scratch.Stack;
         var roots = _vocab.Tables.SharedStates.RootChildren;
         for (int k = 0; k < roots.Length; k++)
         {
@@ -221,7 +254,7 @@ internal sealed partial class TerminalTable
             }
             if (s == LazyDfa.Dead)
             {
-                if (!WalkSubtree(i, a, added, accepts, ref budget)) return null;
+                if (!WalkSubtree(i, a, scratch, ref budget)) return null;
                 continue;
             }
             if (SameLanguage(a, other, s)) continue;
@@ -255,14 +288,17 @@ internal sealed partial class TerminalTable
     }
 
     // Plain walk of node i's subtree with the automaton in state a at i (alive): tokens to `added`.
-    private bool WalkSubtree(int root, int a, List<int> added, List<int> accepts, ref int budget)
+    private bool WalkSubtree(int root, int a, DifferenceScratch scratch, ref int budget)
     {
+        var added = scratch.Added;
+        var accepts = scratch.Accepts;
         var trie = _vocab.Trie;
         var label = trie.Label;
         var end = trie.SubtreeEnd;
         var depth = trie.Depth;
         int baseDepth = depth[root];
-        var stateAt = new int[trie.MaxDepth + 2];
+        if (scratch.StateAt.Length < trie.MaxDepth + 2) scratch.StateAt = new int[trie.MaxDepth + 2];
+        var stateAt = scratch.StateAt;
         stateAt[0] = a;
         foreach (int t in trie.TokensAt(root)) added.Add(t);
         if (Dfa.IsAccepting(a) && end[root] > root + 1) accepts.Add(root);
