@@ -261,7 +261,6 @@ internal sealed class BoundaryTable
     private static readonly Comparison<(int Node, int Terminal)> s_byTerminalThenNode =
         static (x, y) => x.Terminal != y.Terminal ? x.Terminal.CompareTo(y.Terminal) : x.Node.CompareTo(y.Node);
 
-
     private static void AddBorn(List<(int T, int Q)> heads, int[] born)
     {
         foreach (int t in born)

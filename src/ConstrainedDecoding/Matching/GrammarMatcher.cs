@@ -122,12 +122,12 @@ public sealed class GrammarMatcher
         var r = _recognizer;
         var tables = _grammar.TerminalTables;
         var pending = new List<(TerminalTable Table, int State)>();
+        var seen = new HashSet<(TerminalTable, int)>();
         for (int h = from; h < r.HeadEnd; h++)
         {
             var table = tables[r.HeadTerminal(h)];
             int q = r.HeadState(h);
-            if (table.TryGetComputed(q, out _) || pending.Contains((table, q))) continue;
-            pending.Add((table, q));
+            if (!table.TryGetComputed(q, out _) && seen.Add((table, q))) pending.Add((table, q));
         }
         if (pending.Count > 1) TerminalTable.ComputeMany(pending);
         return tables[r.HeadTerminal(from)].GetState(r.HeadState(from));
