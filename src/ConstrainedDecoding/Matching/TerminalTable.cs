@@ -42,12 +42,7 @@ internal sealed partial class TerminalTable
     public LazyDfa Dfa { get; }
 
     /// <summary>Per-state token data (computed on first use with one trie walk).</summary>
-    public StateTokens GetState(int dfaState)
-    {
-        var arr = Volatile.Read(ref _states);
-        if (dfaState < arr.Length && arr[dfaState] is { } st) return st;
-        return Compute(dfaState);
-    }
+    public StateTokens GetState(int dfaState) => TryGetComputed(dfaState, out var st) ? st : Compute(dfaState);
 
     /// <summary>The state's token data when it has been computed already.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -227,7 +222,7 @@ internal sealed partial class TerminalTable
     {
         lock (_sync)
         {
-            if (dfaState < _states.Length && _states[dfaState] is { } existing) return existing;
+            if (TryGetComputed(dfaState, out var existing)) return existing;
             var st = Build(dfaState);
             Publish(dfaState, st);
             return st;
