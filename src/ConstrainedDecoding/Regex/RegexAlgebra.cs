@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using ConstrainedDecoding.Automata;
 using ConstrainedDecoding.Grammars;
 
@@ -71,22 +72,25 @@ public static class RegexAlgebra
         {
             throw new GrammarLimitException(nameof(Limits.MaxProductStates), Limits.MaxProductStates, "Automaton states");
         }
-        var lists = new List<List<(ByteSet, int)>>(n);
+        // Flat storage of values, not a list per state: a large array of references that dies young lives on the large
+        // object heap and keeps everything it refers to alive until the next full collection.
+        var flat = new ChunkedList<(ByteSet Bytes, int Target)>();
+        var starts = new int[n + 1];
         for (int i = 0; i < n; i++)
         {
+            starts[i] = flat.Count;
             var seen = ByteSet.Empty;
-            var list = new List<(ByteSet, int)>();
             foreach (var (bytes, target) in edges[i])
             {
                 if (target < 0 || target >= n) throw new ArgumentException($"unexpected target {target} of state {i}, expected 0..{n - 1}", nameof(edges));
                 if (!seen.Intersect(bytes).IsEmpty) throw new ArgumentException($"unexpected overlapping byte sets in state {i}, expected disjoint sets", nameof(edges));
                 seen = seen.Union(bytes);
-                if (!bytes.IsEmpty) list.Add((bytes, target));
+                if (!bytes.IsEmpty) flat.Add((bytes, target));
             }
-            lists.Add(list);
         }
+        starts[n] = flat.Count;
         // The caller's key names the language, not this numbering of its states: derived states get keys of their own.
-        return Trim("(automaton:" + key + ")", accepting.ToList(), lists, numberedByKey: false);
+        return Trim("(automaton:" + key + ")", accepting.ToList(), flat, starts, numberedByKey: false);
     }
 
     /// <summary>Operands whose NFA has at most this many states are explored as NFA subsets, larger ones by derivatives.</summary>
@@ -115,7 +119,9 @@ public static class RegexAlgebra
         var db = Automaton(b);
         var index = new Dictionary<(int, int), int>();
         var pairs = new List<(int A, int B)>();
-        var edges = new List<List<(ByteSet, int)>>();
+        // Every state's edges are added in state order into one flat list (see FromAutomaton for why not a list per state).
+        var edges = new ChunkedList<(ByteSet Bytes, int Target)>();
+        var edgeStarts = new List<int>();
         var accepting = new List<bool>();
         int Intern(int x, int y)
         {
@@ -127,7 +133,6 @@ public static class RegexAlgebra
             id = pairs.Count;
             index[(x, y)] = id;
             pairs.Add((x, y));
-            edges.Add([]);
             bool accA = x == LazyDfa.Initial ? a.IsNullable : da.IsAccepting(x);
             bool accB = y != LazyDfa.Dead && (y == LazyDfa.Initial ? b.IsNullable : db.IsAccepting(y));
             accepting.Add(difference ? accA && !accB : accA && accB);
@@ -156,6 +161,7 @@ public static class RegexAlgebra
         for (int i = 0; i < pairs.Count; i++)
         {
             var (x, y) = pairs[i];
+            edgeStarts.Add(edges.Count);
             groups.Clear();
             for (int j = 0; j < representatives.Count; j++)
             {
@@ -167,21 +173,27 @@ public static class RegexAlgebra
                 int t = Intern(nx, ny);
                 groups[t] = groups.TryGetValue(t, out var set) ? set.Union(members[j]) : members[j];
             }
-            foreach (var (t, set) in groups) edges[i].Add((set, t));
+            foreach (var (t, set) in groups) edges.Add((set, t));
         }
+        edgeStarts.Add(edges.Count);
         // The product of the same operands is explored in the same order: its key also fixes the state numbering.
-        return Trim(key, accepting, edges, numberedByKey: true);
+        return Trim(key, accepting, edges, CollectionsMarshal.AsSpan(edgeStarts), numberedByKey: true);
     }
 
     // Keeps the states that reach an accepting state, renumbered; Nothing when the start state is not among them.
-    private static RegexNode Trim(string key, List<bool> accepting, List<List<(ByteSet Bytes, int Target)>> edges, bool numberedByKey)
+    // State i's edges are edges[starts[i]..starts[i + 1]].
+    private static RegexNode Trim(string key, List<bool> accepting, ChunkedList<(ByteSet Bytes, int Target)> all, ReadOnlySpan<int> starts, bool numberedByKey)
     {
         int n = accepting.Count;
-        var reverse = new List<int>[n];
-        for (int i = 0; i < n; i++) reverse[i] = [];
+        // Reverse edges, grouped by target (counting sort: no list per state).
+        var reverseStart = new int[n + 1];
+        for (int j = 0; j < all.Count; j++) reverseStart[all[j].Target + 1]++;
+        for (int i = 0; i < n; i++) reverseStart[i + 1] += reverseStart[i];
+        var reverse = new int[all.Count];
+        var fill = reverseStart[..n];
         for (int i = 0; i < n; i++)
         {
-            foreach (var (_, t) in edges[i]) reverse[t].Add(i);
+            for (int j = starts[i]; j < starts[i + 1]; j++) reverse[fill[all[j].Target]++] = i;
         }
         var live = new bool[n];
         var stack = new Stack<int>();
@@ -196,8 +208,9 @@ public static class RegexAlgebra
         while (stack.Count > 0)
         {
             int x = stack.Pop();
-            foreach (int y in reverse[x])
+            for (int j = reverseStart[x]; j < reverseStart[x + 1]; j++)
             {
+                int y = reverse[j];
                 if (!live[y])
                 {
                     live[y] = true;
@@ -215,9 +228,9 @@ public static class RegexAlgebra
         for (int i = 0; i < n; i++)
         {
             if (!live[i]) continue;
-            foreach (var e in edges[i])
+            for (int j = starts[i]; j < starts[i + 1]; j++)
             {
-                if (live[e.Target]) total++;
+                if (live[all[j].Target]) total++;
             }
         }
         var flat = new (ByteSet Bytes, int Target)[total];
@@ -227,8 +240,9 @@ public static class RegexAlgebra
             if (!live[i]) continue;
             acc.Add(accepting[i]);
             edgeStart[k++] = at;
-            foreach (var e in edges[i])
+            for (int j = starts[i]; j < starts[i + 1]; j++)
             {
+                var e = all[j];
                 if (live[e.Target]) flat[at++] = (e.Bytes, map[e.Target]);
             }
         }

@@ -56,6 +56,22 @@ public class RegexAlgebraTests
     }
 
     [Fact]
+    public void Products_with_thousands_of_edges_keep_every_state()
+    {
+        // About 3,000 states with two edges each: the construction's edge storage spans several chunks.
+        var both = RegexAlgebra.Intersect(RegexParser.Parse("[a-z]{0,3000}"), RegexParser.Parse("(a|m)*"));
+        var minus = RegexAlgebra.Difference(RegexParser.Parse("[a-z]{0,3000}"), RegexParser.Parse("[b-z].*"));
+        var am = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("am", 1500)));
+        Assert.True(RegexAlgebra.IsMatch(both, am));
+        Assert.False(RegexAlgebra.IsMatch(both, am.Append((byte)'a').ToArray()));
+        Assert.False(RegexAlgebra.IsMatch(both, Encoding.ASCII.GetBytes(new string('a', 2999) + "b")));
+        Assert.True(RegexAlgebra.IsMatch(minus, Encoding.ASCII.GetBytes("a" + new string('z', 2999))));
+        Assert.False(RegexAlgebra.IsMatch(minus, Encoding.ASCII.GetBytes("z" + new string('a', 2999))));
+        Assert.False(RegexAlgebra.IsMatch(minus, Encoding.ASCII.GetBytes("a" + new string('z', 3000))));
+        Assert.Equal(3001, ((AutomatonRegex)both).StateCount);
+    }
+
+    [Fact]
     public void Product_size_is_bounded()
     {
         // (a|b)*a(a|b){n}: the DFA needs 2^n states; intersected with a length bound it stays within reach, but
