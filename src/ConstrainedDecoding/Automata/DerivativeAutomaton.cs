@@ -17,7 +17,9 @@ internal sealed class DerivativeAutomaton
     private const long NfaSizeThreshold = 2_000;
 
     private readonly List<RegexNode?> _nodes = [null, null];
-    private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
+    // States by structure, not by key: most derivatives lead to a state that exists already, and comparing structure
+    // (children by reference first) finds it without building the derivative's key string.
+    private readonly Dictionary<RegexNode, int> _byStructure = new(StructuralComparer.Instance);
 
     public DerivativeAutomaton(RegexNode pattern) => _nodes.Add(pattern);
 
@@ -141,7 +143,7 @@ internal sealed class DerivativeAutomaton
     {
         node = RegexDerivative.Derive(_nodes[state]!, b) ?? throw new InvalidOperationException("A derivative automaton met a regex node it cannot derive.");
         if (RegexDerivative.IsNothing(node)) return LazyDfa.Dead;
-        return _byKey.TryGetValue(node.Key, out int id) ? id : 0;
+        return _byStructure.TryGetValue(node, out int id) ? id : 0;
     }
 
     /// <summary>Records the node of a state just added by <see cref="LazyDfa"/>.</summary>
@@ -149,7 +151,7 @@ internal sealed class DerivativeAutomaton
     {
         while (_nodes.Count <= state) _nodes.Add(null);
         _nodes[state] = node;
-        _byKey[node.Key] = state;
+        _byStructure[node] = state;
     }
 
     public RegexNode? NodeOf(int state) => state < _nodes.Count ? _nodes[state] : null;

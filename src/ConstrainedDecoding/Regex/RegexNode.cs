@@ -255,6 +255,9 @@ public abstract class RegexNode
         _ => ByteSet.All,
     };
 
+    /// <summary>Cache slot for <see cref="StructuralComparer"/>'s hash code of a composite node (0: not computed).</summary>
+    internal int StructuralHash;
+
     /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
     internal long CachedNfaSize;
 

@@ -1,0 +1,83 @@
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
+
+namespace ConstrainedDecoding.Tests.Regex;
+
+public class StructuralComparerTests
+{
+    private static readonly string[] s_patterns =
+    [
+        "ab", "a|b", "(ab)*", "(ab)*c", "a{2,5}", "a{2,6}", "a{2,}", "[a-c]x|y", "y|[a-c]x", "(a|b)(c|d)*e", "x{0,300}y", "a(b|c){1,3}",
+    ];
+
+    [Fact]
+    public void Equal_exactly_when_keys_are_equal_and_separately_built_nodes_match()
+    {
+        var first = s_patterns.Select(p => RegexParser.Parse(p)).ToArray();
+        var second = s_patterns.Select(p => RegexParser.Parse(p)).ToArray(); // new instances of the same structures
+        var cmp = StructuralComparer.Instance;
+        for (int i = 0; i < first.Length; i++)
+        {
+            Assert.False(ReferenceEquals(first[i], second[i]) && first[i] is ConcatRegex or AlternationRegex or RepeatRegex);
+            Assert.True(cmp.Equals(first[i], second[i]), s_patterns[i]);
+            Assert.Equal(cmp.GetHashCode(first[i]), cmp.GetHashCode(second[i]));
+            for (int j = 0; j < first.Length; j++)
+            {
+                bool keys = first[i].Key == second[j].Key;
+                Assert.True(keys == cmp.Equals(first[i], second[j]), $"{s_patterns[i]} vs {s_patterns[j]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Derivatives_reaching_the_same_residual_find_it_by_structure()
+    {
+        // Every derivative of these patterns, by every byte, twice over: nodes equal by key are equal by structure.
+        var cmp = StructuralComparer.Instance;
+        int pairs = 0;
+        foreach (var p in s_patterns)
+        {
+            var frontier = new List<RegexNode> { RegexParser.Parse(p) };
+            var seen = new Dictionary<string, RegexNode>();
+            for (int depth = 0; depth < 6 && frontier.Count > 0; depth++)
+            {
+                var next = new List<RegexNode>();
+                foreach (var node in frontier)
+                {
+                    foreach (byte b in "abcdexy"u8)
+                    {
+                        var d = RegexDerivative.Derive(node, b)!;
+                        if (RegexDerivative.IsNothing(d)) continue;
+                        if (seen.TryGetValue(d.Key, out var known))
+                        {
+                            Assert.True(cmp.Equals(known, d), $"{p}: {d.Key}");
+                            Assert.Equal(cmp.GetHashCode(known), cmp.GetHashCode(d));
+                            pairs++;
+                        }
+                        else
+                        {
+                            seen[d.Key] = d;
+                            next.Add(d);
+                        }
+                    }
+                }
+                frontier = next;
+            }
+        }
+        Assert.True(pairs > 15, $"only {pairs} repeated residuals met");
+    }
+
+    [Fact]
+    public void Derivative_automata_keep_one_state_per_residual()
+    {
+        // x{0,300}y: 301 counter states and the final one; a second key-equal state would make more.
+        var dfa = new LazyDfa(RegexParser.Parse("x{0,300}y"), null);
+        int s = LazyDfa.Initial;
+        for (int i = 0; i < 300; i++) s = dfa.Step(s, (byte)'x');
+        Assert.True(dfa.IsAccepting(dfa.Step(s, (byte)'y')));
+        Assert.Equal(LazyDfa.Dead, dfa.Step(s, (byte)'x'));
+        int again = LazyDfa.Initial;
+        for (int i = 0; i < 300; i++) again = dfa.Step(again, (byte)'x');
+        Assert.Equal(s, again);
+    }
+}
