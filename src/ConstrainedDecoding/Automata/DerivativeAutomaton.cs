@@ -19,9 +19,15 @@ internal sealed class DerivativeAutomaton
     private readonly List<RegexNode?> _nodes = [null, null];
     // States by structure, not by key: most derivatives lead to a state that exists already, and comparing structure
     // (children by reference first) finds it without building the derivative's key string.
-    private readonly Dictionary<RegexNode, int> _byStructure = new(StructuralComparer.Instance);
+    private readonly Dictionary<RegexNode, int> _byStructure;
+    private readonly Dictionary<RegexNode, int>.AlternateLookup<ConcatProbe> _byConcatProbe;
 
-    public DerivativeAutomaton(RegexNode pattern) => _nodes.Add(pattern);
+    public DerivativeAutomaton(RegexNode pattern)
+    {
+        _nodes.Add(pattern);
+        _byStructure = new(StructuralComparer.Instance);
+        _byConcatProbe = _byStructure.GetAlternateLookup<ConcatProbe>();
+    }
 
     /// <summary>
     /// Whether the pattern's Thompson NFA stays within <paramref name="maxStates"/> (or uses node kinds only the
@@ -141,10 +147,97 @@ internal sealed class DerivativeAutomaton
     /// <summary>The target of <paramref name="state"/> on <paramref name="b"/>: an existing state id, <see cref="LazyDfa.Dead"/>, or 0 with the new state's node.</summary>
     public int Step(int state, byte b, out RegexNode? node)
     {
-        node = RegexDerivative.Derive(_nodes[state]!, b) ?? throw new InvalidOperationException("A derivative automaton met a regex node it cannot derive.");
+        var current = _nodes[state]!;
+        if (current is ConcatRegex c) return StepConcat(c, b, out node);
+        if (current is RepeatRegex r) return StepRepeat(r, b, out node);
+        node = RegexDerivative.Derive(current, b) ?? throw CannotDerive();
         if (RegexDerivative.IsNothing(node)) return LazyDfa.Dead;
         return _byStructure.TryGetValue(node, out int id) ? id : 0;
     }
+
+    // d(p0 p1 … pn) = d(p0) p1 … pn | d(p1) p2 … pn when p0 is nullable, and so on (as RegexDerivative builds it).
+    // With one live branch, d(pi) pi+1 … pn is looked up before it is built, since most transitions lead to a state
+    // that exists (node is then null); with more, the union is built as usual.
+    private int StepConcat(ConcatRegex c, byte b, out RegexNode? node)
+    {
+        node = null;
+        var parts = c.Parts.AsSpan();
+        int branch = -1;
+        RegexNode? d = null;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (RegexNode.LeadBytes(parts[i]).Contains(b))
+            {
+                var di = RegexDerivative.Derive(parts[i], b) ?? throw CannotDerive();
+                if (!RegexDerivative.IsNothing(di))
+                {
+                    if (branch >= 0)
+                    {
+                        node = RegexDerivative.Derive(c, b) ?? throw CannotDerive();
+                        return _byStructure.TryGetValue(node, out int union) ? union : 0;
+                    }
+                    branch = i;
+                    d = di;
+                }
+            }
+            if (!parts[i].IsNullable) break;
+        }
+        if (d is null) return LazyDfa.Dead;
+        var tail = parts[(branch + 1)..];
+        int id;
+        if (tail.IsEmpty)
+        {
+            node = d;
+            return _byStructure.TryGetValue(d, out id) ? id : 0;
+        }
+        if (d is EmptyRegex && tail.Length == 1)
+        {
+            node = tail[0];
+            return _byStructure.TryGetValue(node, out id) ? id : 0;
+        }
+        var head = d switch
+        {
+            ConcatRegex dc => dc.Parts.AsSpan(),
+            EmptyRegex => default,
+            _ => new ReadOnlySpan<RegexNode>(in d),
+        };
+        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out id)) return id;
+        var built = new RegexNode[tail.Length + 1];
+        built[0] = d;
+        tail.CopyTo(built.AsSpan(1));
+        node = RegexNode.Concat(built, owned: true);
+        // The probe has the factory's parts, so this finds nothing it missed; it keeps a mismatch from adding a second state.
+        return _byStructure.TryGetValue(node, out id) ? id : 0;
+    }
+
+    // d(r{m,n}) = d(r) r{m-1,n-1} (as RegexDerivative builds it; r itself when the bounds stay, as for r*): looked up
+    // before the concatenation is built.
+    private int StepRepeat(RepeatRegex r, byte b, out RegexNode? node)
+    {
+        node = null;
+        if (!RegexNode.LeadBytes(r.Body).Contains(b)) return LazyDfa.Dead;
+        var d = RegexDerivative.Derive(r.Body, b) ?? throw CannotDerive();
+        if (RegexDerivative.IsNothing(d)) return LazyDfa.Dead;
+        var rest = RegexDerivative.RepeatRest(r);
+        int id;
+        if (d is EmptyRegex)
+        {
+            node = rest;
+            return _byStructure.TryGetValue(rest, out id) ? id : 0;
+        }
+        if (rest is EmptyRegex)
+        {
+            node = d;
+            return _byStructure.TryGetValue(d, out id) ? id : 0;
+        }
+        var head = d is ConcatRegex dc ? dc.Parts.AsSpan() : new ReadOnlySpan<RegexNode>(in d);
+        var tail = rest is ConcatRegex rc ? rc.Parts.AsSpan() : new ReadOnlySpan<RegexNode>(in rest);
+        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out id)) return id;
+        node = RegexNode.Concat([d, rest], owned: true);
+        return _byStructure.TryGetValue(node, out id) ? id : 0;
+    }
+
+    private static InvalidOperationException CannotDerive() => new("A derivative automaton met a regex node it cannot derive.");
 
     /// <summary>Records the node of a state just added by <see cref="LazyDfa"/>.</summary>
     public void Add(int state, RegexNode node)

@@ -69,9 +69,7 @@ internal static class RegexDerivative
                 var d = Derive(r.Body, b);
                 if (d is null) return null;
                 if (IsNothing(d)) return RegexNode.Nothing;
-                int min = Math.Max(r.Min - 1, 0);
-                int max = r.Max == RegexNode.Unbounded ? RegexNode.Unbounded : r.Max - 1;
-                return RegexNode.Concat(d, RegexNode.Repeat(r.Body, min, max));
+                return RegexNode.Concat([d, RepeatRest(r)], owned: true);
             }
             case AutomatonRegex m:
             {
@@ -85,6 +83,14 @@ internal static class RegexDerivative
             default:
                 return null;
         }
+    }
+
+    /// <summary>What is left of <paramref name="r"/> after one occurrence: <c>r{m-1,n-1}</c>, and <paramref name="r"/> itself when that is the same repeat (<c>x*</c>).</summary>
+    internal static RegexNode RepeatRest(RepeatRegex r)
+    {
+        int min = Math.Max(r.Min - 1, 0);
+        int max = r.Max == RegexNode.Unbounded ? RegexNode.Unbounded : r.Max - 1;
+        return min == r.Min && max == r.Max ? r : RegexNode.Repeat(r.Body, min, max);
     }
 
     // Most derivatives have one live branch: no list for those.

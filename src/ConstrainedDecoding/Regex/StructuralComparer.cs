@@ -6,7 +6,7 @@ namespace ConstrainedDecoding.Regex;
 /// equal keys, so equal here means the same language; unlike comparing keys it builds no key string for a node
 /// that has none yet. Hash codes are cached on composite nodes.
 /// </summary>
-internal sealed class StructuralComparer : IEqualityComparer<RegexNode>
+internal sealed class StructuralComparer : IEqualityComparer<RegexNode>, IAlternateEqualityComparer<ConcatProbe, RegexNode>
 {
     public static readonly StructuralComparer Instance = new();
 
@@ -63,6 +63,36 @@ internal sealed class StructuralComparer : IEqualityComparer<RegexNode>
         }
     }
 
+    /// <summary>Whether <paramref name="other"/> is the concatenation <paramref name="probe"/> describes.</summary>
+    public bool Equals(ConcatProbe probe, RegexNode other)
+    {
+        if (other is not ConcatRegex c) return false;
+        var parts = c.Parts.AsSpan();
+        if (parts.Length != probe.Head.Length + probe.Tail.Length) return false;
+        if (GetHashCode(probe) != GetHashCode(other)) return false;
+        return SameChildren(probe.Head, parts[..probe.Head.Length]) && SameChildren(probe.Tail, parts[probe.Head.Length..]);
+    }
+
+    /// <summary>The hash code the concatenation <paramref name="probe"/> describes would have.</summary>
+    public int GetHashCode(ConcatProbe probe)
+    {
+        var hash = new HashCode();
+        hash.Add(1);
+        foreach (var p in probe.Head) hash.Add(GetHashCode(p));
+        foreach (var p in probe.Tail) hash.Add(GetHashCode(p));
+        int h = hash.ToHashCode();
+        return h == 0 ? 1 : h;
+    }
+
+    /// <summary>Builds the concatenation <paramref name="probe"/> describes.</summary>
+    public RegexNode Create(ConcatProbe probe)
+    {
+        var parts = new RegexNode[probe.Head.Length + probe.Tail.Length];
+        probe.Head.CopyTo(parts);
+        probe.Tail.CopyTo(parts.AsSpan(probe.Head.Length));
+        return RegexNode.Concat(parts, owned: true);
+    }
+
     private int Compute(RegexNode node)
     {
         var hash = new HashCode();
@@ -85,4 +115,17 @@ internal sealed class StructuralComparer : IEqualityComparer<RegexNode>
         }
         return hash.ToHashCode();
     }
+}
+
+/// <summary>
+/// A concatenation not built yet: <see cref="Head"/> then <see cref="Tail"/>, both already flat (no concatenation or
+/// empty-string parts) and together at least two parts, so that <see cref="RegexNode.Concat(RegexNode[])"/> would
+/// make a <see cref="ConcatRegex"/> of exactly these parts. Lets a derivative automaton find an existing state
+/// without allocating the derivative.
+/// </summary>
+internal readonly ref struct ConcatProbe(ReadOnlySpan<RegexNode> head, ReadOnlySpan<RegexNode> tail)
+{
+    public ReadOnlySpan<RegexNode> Head { get; } = head;
+
+    public ReadOnlySpan<RegexNode> Tail { get; } = tail;
 }

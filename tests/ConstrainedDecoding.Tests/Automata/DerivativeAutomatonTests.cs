@@ -44,6 +44,39 @@ public class DerivativeAutomatonTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Patterns))]
+    public void Every_state_is_the_derivative_of_its_source_and_no_two_states_are_equal(string pattern)
+    {
+        // The automaton finds existing states without building the derivative (concatenations and repeats): the state
+        // it reaches must still be exactly the derivative, and a state must never be added twice.
+        var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: true);
+        var alphabet = Encoding.UTF8.GetBytes("abcxyz\"\\nué.0129 ").Distinct().ToArray();
+        var seen = new Dictionary<int, RegexNode> { [LazyDfa.Initial] = dfa.DerivativeOf(LazyDfa.Initial)! };
+        var queue = new Queue<int>([LazyDfa.Initial]);
+        while (queue.Count > 0 && seen.Count < 300)
+        {
+            int s = queue.Dequeue();
+            var from = seen[s];
+            foreach (byte b in alphabet)
+            {
+                int t = dfa.Step(s, b);
+                var expected = RegexDerivative.Derive(from, b)!;
+                if (t == LazyDfa.Dead)
+                {
+                    Assert.True(RegexDerivative.IsNothing(expected), $"{pattern}: dead on {(char)b} from {from.Key}");
+                    continue;
+                }
+                var reached = dfa.DerivativeOf(t)!;
+                Assert.True(StructuralComparer.Instance.Equals(expected, reached), $"{pattern}: {from.Key} by {(char)b} is {expected.Key}, reached {reached.Key}");
+                if (seen.TryAdd(t, reached)) queue.Enqueue(t);
+            }
+        }
+        // The initial state is never shared with an equal state reached later (it never accepts), every other one is.
+        var later = seen.Where(kv => kv.Key != LazyDfa.Initial).Select(kv => kv.Value).ToList();
+        Assert.Equal(later.Count, new HashSet<RegexNode>(later, StructuralComparer.Instance).Count);
+    }
+
     [Fact]
     public void Huge_bounded_repeat_needs_no_upfront_expansion()
     {

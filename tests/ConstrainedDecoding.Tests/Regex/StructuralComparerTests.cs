@@ -68,6 +68,30 @@ public class StructuralComparerTests
     }
 
     [Fact]
+    public void A_probe_matches_the_concatenation_it_describes_and_no_other()
+    {
+        var cmp = StructuralComparer.Instance;
+        var a = RegexParser.Parse("a");
+        var star = RegexParser.Parse("(bc)*");
+        var pair = (ConcatRegex)RegexParser.Parse("x[yz]");
+        var built = RegexNode.Concat(a, pair, star); // flattened: a x [yz] (bc)*
+        RegexNode[] head = [a, pair.Parts[0]];
+        RegexNode[] tail = [pair.Parts[1], star];
+        var probe = new ConcatProbe(head, tail);
+        Assert.True(cmp.Equals(probe, built));
+        Assert.Equal(cmp.GetHashCode(built), cmp.GetHashCode(probe));
+        Assert.True(cmp.Equals(cmp.Create(probe), built));
+        Assert.False(cmp.Equals(new ConcatProbe(head, [pair.Parts[1]]), built));
+        Assert.False(cmp.Equals(new ConcatProbe([a], tail), built));
+        Assert.False(cmp.Equals(new ConcatProbe(tail, head), built));
+        Assert.False(cmp.Equals(probe, RegexNode.Alternate(a, star)));
+        var lookup = new Dictionary<RegexNode, int>(cmp) { [built] = 7 }.GetAlternateLookup<ConcatProbe>();
+        Assert.True(lookup.TryGetValue(new ConcatProbe(head, tail), out int found));
+        Assert.Equal(7, found);
+        Assert.False(lookup.TryGetValue(new ConcatProbe(tail, head), out _));
+    }
+
+    [Fact]
     public void Derivative_automata_keep_one_state_per_residual()
     {
         // x{0,300}y: 301 counter states and the final one; a second key-equal state would make more.
