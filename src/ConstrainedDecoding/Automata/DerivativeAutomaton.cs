@@ -150,9 +150,20 @@ internal sealed class DerivativeAutomaton
         var current = _nodes[state]!;
         if (current is ConcatRegex c) return StepConcat(c, b, out node);
         if (current is RepeatRegex r) return StepRepeat(r, b, out node);
-        node = RegexDerivative.Derive(current, b) ?? throw CannotDerive();
-        if (RegexDerivative.IsNothing(node)) return LazyDfa.Dead;
-        return _byStructure.TryGetValue(node, out int id) ? id : 0;
+        var derived = RegexDerivative.Derive(current, b) ?? throw CannotDerive();
+        if (RegexDerivative.IsNothing(derived))
+        {
+            node = null;
+            return LazyDfa.Dead;
+        }
+        return Existing(derived, out node);
+    }
+
+    // The state of a derivative already built: its id, or 0 for a new state with that node.
+    private int Existing(RegexNode derived, out RegexNode? node)
+    {
+        node = derived;
+        return _byStructure.TryGetValue(derived, out int id) ? id : 0;
     }
 
     // d(p0 p1 … pn) = d(p0) p1 … pn | d(p1) p2 … pn when p0 is nullable, and so on (as RegexDerivative builds it).
@@ -171,11 +182,7 @@ internal sealed class DerivativeAutomaton
                 var di = RegexDerivative.Derive(parts[i], b) ?? throw CannotDerive();
                 if (!RegexDerivative.IsNothing(di))
                 {
-                    if (branch >= 0)
-                    {
-                        node = RegexDerivative.Derive(c, b) ?? throw CannotDerive();
-                        return _byStructure.TryGetValue(node, out int union) ? union : 0;
-                    }
+                    if (branch >= 0) return Existing(RegexDerivative.Derive(c, b) ?? throw CannotDerive(), out node);
                     branch = i;
                     d = di;
                 }
@@ -184,30 +191,20 @@ internal sealed class DerivativeAutomaton
         }
         if (d is null) return LazyDfa.Dead;
         var tail = parts[(branch + 1)..];
-        int id;
-        if (tail.IsEmpty)
-        {
-            node = d;
-            return _byStructure.TryGetValue(d, out id) ? id : 0;
-        }
-        if (d is EmptyRegex && tail.Length == 1)
-        {
-            node = tail[0];
-            return _byStructure.TryGetValue(node, out id) ? id : 0;
-        }
+        if (tail.IsEmpty) return Existing(d, out node);
+        if (d is EmptyRegex && tail.Length == 1) return Existing(tail[0], out node);
         var head = d switch
         {
             ConcatRegex dc => dc.Parts.AsSpan(),
             EmptyRegex => default,
             _ => new ReadOnlySpan<RegexNode>(in d),
         };
-        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out id)) return id;
+        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out int id)) return id;
         var built = new RegexNode[tail.Length + 1];
         built[0] = d;
         tail.CopyTo(built.AsSpan(1));
-        node = RegexNode.Concat(built, owned: true);
         // The probe has the factory's parts, so this finds nothing it missed; it keeps a mismatch from adding a second state.
-        return _byStructure.TryGetValue(node, out id) ? id : 0;
+        return Existing(RegexNode.Concat(built, owned: true), out node);
     }
 
     // d(r{m,n}) = d(r) r{m-1,n-1} (as RegexDerivative builds it; r itself when the bounds stay, as for r*): looked up
@@ -219,22 +216,12 @@ internal sealed class DerivativeAutomaton
         var d = RegexDerivative.Derive(r.Body, b) ?? throw CannotDerive();
         if (RegexDerivative.IsNothing(d)) return LazyDfa.Dead;
         var rest = RegexDerivative.RepeatRest(r);
-        int id;
-        if (d is EmptyRegex)
-        {
-            node = rest;
-            return _byStructure.TryGetValue(rest, out id) ? id : 0;
-        }
-        if (rest is EmptyRegex)
-        {
-            node = d;
-            return _byStructure.TryGetValue(d, out id) ? id : 0;
-        }
+        if (d is EmptyRegex) return Existing(rest, out node);
+        if (rest is EmptyRegex) return Existing(d, out node);
         var head = d is ConcatRegex dc ? dc.Parts.AsSpan() : new ReadOnlySpan<RegexNode>(in d);
         var tail = rest is ConcatRegex rc ? rc.Parts.AsSpan() : new ReadOnlySpan<RegexNode>(in rest);
-        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out id)) return id;
-        node = RegexNode.Concat([d, rest], owned: true);
-        return _byStructure.TryGetValue(node, out id) ? id : 0;
+        if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out int id)) return id;
+        return Existing(RegexNode.Concat([d, rest], owned: true), out node);
     }
 
     private static InvalidOperationException CannotDerive() => new("A derivative automaton met a regex node it cannot derive.");

@@ -18,7 +18,8 @@ internal sealed class StructuralComparer : IEqualityComparer<RegexNode>, IAltern
     {
         if (ReferenceEquals(x, y)) return true;
         if (x is null || y is null || x.GetType() != y.GetType()) return false;
-        if (GetHashCode(x) != GetHashCode(y)) return false;
+        // Cached hashes tell most unequal composites apart at once; a leaf's would hash its key, which the comparison reads anyway.
+        if (x is ConcatRegex or AlternationRegex or RepeatRegex && GetHashCode(x) != GetHashCode(y)) return false;
         switch (x)
         {
             case ConcatRegex cx:
@@ -69,7 +70,8 @@ internal sealed class StructuralComparer : IEqualityComparer<RegexNode>, IAltern
         if (other is not ConcatRegex c) return false;
         var parts = c.Parts.AsSpan();
         if (parts.Length != probe.Head.Length + probe.Tail.Length) return false;
-        if (GetHashCode(probe) != GetHashCode(other)) return false;
+        // No hash check: a dictionary calls this only for entries whose hash matched the probe's (computing it again
+        // here would walk the parts twice); the parts' own comparisons use their cached hashes.
         return SameChildren(probe.Head, parts[..probe.Head.Length]) && SameChildren(probe.Tail, parts[probe.Head.Length..]);
     }
 
