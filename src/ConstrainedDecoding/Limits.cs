@@ -82,6 +82,12 @@ public static class Limits
     public const int MaxSharedTerminalTables = 4_096;
 
     /// <summary>
+    /// Slots of the filter that remembers patterns requested once: a pattern is kept for sharing across grammars from its
+    /// second request on (a fixed array of hashes; a pattern whose slot another one took meanwhile waits for one more request).
+    /// </summary>
+    public const int SharedTerminalTableCandidates = 16_384;
+
+    /// <summary>
     /// Parser boundaries built while following the lexical splits of tokens for one new mask context.
     /// Past it the matcher switches to a byte-level walk that merges splits (polynomial, slower on
     /// ordinary grammars); no error is raised.

@@ -14,4 +14,16 @@ internal static class SpanHash
         }
         return h ^ (ulong)items.Length;
     }
+
+    public static ulong Of(ReadOnlySpan<char> chars)
+    {
+        ulong h = 0xcbf29ce484222325UL;
+        foreach (char c in chars)
+        {
+            h ^= c;
+            h *= 0x100000001b3UL;
+            h ^= h >> 29;
+        }
+        return h ^ (ulong)chars.Length;
+    }
 }

@@ -22,10 +22,14 @@ public sealed class CompiledGrammar
         var cache = vocabulary.Tables;
         TerminalTables = new TerminalTable[grammar.Terminals.Length];
         Dfas = new LazyDfa[grammar.Terminals.Length];
+        // Terminals with one pattern get one table (asking the cache twice would count as a second request).
+        var byPattern = new Dictionary<string, TerminalTable>(StringComparer.Ordinal);
         for (int i = 0; i < TerminalTables.Length; i++)
         {
-            TerminalTables[i] = cache.GetOrCreate(grammar.Terminals[i].Pattern);
-            Dfas[i] = TerminalTables[i].Dfa;
+            var pattern = grammar.Terminals[i].Pattern;
+            if (!byPattern.TryGetValue(pattern.Key, out var table)) byPattern[pattern.Key] = table = cache.GetOrCreate(pattern);
+            TerminalTables[i] = table;
+            Dfas[i] = table.Dfa;
         }
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < TerminalTables.Length; i++)

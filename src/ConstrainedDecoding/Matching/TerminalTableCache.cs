@@ -6,9 +6,12 @@ namespace ConstrainedDecoding.Matching;
 
 /// <summary>
 /// Per-vocabulary cache of terminal tables keyed by the pattern's canonical key, so grammars share them.
-/// Bounded by <see cref="Limits.MaxSharedTerminalTables"/>: when full, the least recently used half is
-/// dropped (grammars keep the tables they hold), so the tables every grammar uses (strings, numbers,
-/// punctuation) stay while one-off terminals of past grammars go.
+/// A pattern is kept from its second request on: the first gets a table of its own, which lives and dies with
+/// its grammar. Most patterns of a schema are its own (its literals, its bounds), and keeping every one until
+/// eviction made each table, and every state computed in it, outlive its grammar and be copied by the young
+/// collections of the grammars compiled after it. Bounded by <see cref="Limits.MaxSharedTerminalTables"/>: when
+/// full, the least recently used half is dropped (grammars keep the tables they hold), so the tables every
+/// grammar uses (strings, numbers, punctuation) stay while terminals of past grammars go.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 internal sealed class TerminalTableCache
@@ -17,6 +20,8 @@ internal sealed class TerminalTableCache
     private readonly object _evictSync = new();
     private long _clock;
     private int _approximateCount;
+    // Hashes of patterns requested once, one per slot (0: empty); see Limits.SharedTerminalTableCandidates.
+    private readonly ulong[] _candidates = new ulong[Limits.SharedTerminalTableCandidates];
 
     public TerminalTableCache(TokenVocabulary vocabulary) => Vocabulary = vocabulary;
 
@@ -40,6 +45,7 @@ internal sealed class TerminalTableCache
             Volatile.Write(ref existing.LastUse, now);
             return existing.Table.Value;
         }
+        if (!Admit(pattern.Key)) return new TerminalTable(pattern, Vocabulary);
         // ConcurrentDictionary.Count takes every lock: keep an approximate count of additions instead.
         if (Volatile.Read(ref _approximateCount) >= Limits.MaxSharedTerminalTables) EvictOldHalf();
         var entry = _tables.GetOrAdd(pattern.Key, _ =>
@@ -49,6 +55,17 @@ internal sealed class TerminalTableCache
         });
         Volatile.Write(ref entry.LastUse, now);
         return entry.Table.Value;
+    }
+
+    // Whether the pattern was requested before (its hash still in its slot): then it is kept for sharing; otherwise its
+    // hash takes the slot. Two patterns with one 64-bit hash only mean one is kept a request early.
+    private bool Admit(string key)
+    {
+        ulong h = SpanHash.Of(key.AsSpan()) | 1;
+        ref ulong slot = ref _candidates[(int)(h % (ulong)_candidates.Length)];
+        if (Interlocked.CompareExchange(ref slot, 0, h) == h) return true;
+        Volatile.Write(ref slot, h);
+        return false;
     }
 
     private void EvictOldHalf()

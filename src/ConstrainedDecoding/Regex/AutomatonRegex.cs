@@ -54,6 +54,7 @@ public sealed class AutomatonRegex : RegexNode
         public readonly int[] EdgeStart = edgeStart;
         public readonly AutomatonRegex?[] ByStart = new AutomatonRegex?[accepting.Length];
         public ImmutableArray<ImmutableArray<(ByteSet Bytes, int Target)>> Nested;
+        public string? BaseKeyReference;
     }
 
     /// <summary>
@@ -121,7 +122,18 @@ public sealed class AutomatonRegex : RegexNode
 
     // "(" + automaton key + U+0005 [+ instance ":"] + state + ")": U+0005 never occurs in a regex key (bytes below
     // 0x21 are written escaped), and the parentheses keep the state number from running into the key of whatever
-    // follows inside a parent's key (state 1 followed by the literal 2 must not read as state 12).
-    private protected override string BuildKey() =>
-        Start == _baseStart ? _baseKey : "(" + _baseKey + _stateKeyPrefix + Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+    // follows inside a parent's key (state 1 followed by the literal 2 must not read as state 12). The automaton key
+    // appears as its stand-in (see KeyInterner), looked up once per automaton: a product's key can run to kilobytes,
+    // and a copy in the key of every residual state was most of what derivative steps through such a state allocated.
+    private protected override string BuildKey()
+    {
+        if (Start == _baseStart) return _baseKey;
+        var reference = Volatile.Read(ref _shape.BaseKeyReference);
+        if (reference is null)
+        {
+            reference = KeyInterner.Reference(_baseKey);
+            Volatile.Write(ref _shape.BaseKeyReference, reference); // racing threads may store different stand-ins of one key: both name only it
+        }
+        return "(" + reference + _stateKeyPrefix + Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+    }
 }

@@ -262,6 +262,35 @@ public class RegexDerivativeTests
     }
 
     [Fact]
+    public void Residual_states_of_an_automaton_with_a_long_key_name_it_by_a_stand_in_and_stay_distinct()
+    {
+        // A product's key spells out both operands; residual states used to copy it into each of their keys (one
+        // such string per new derivative state). Their keys now name the automaton by its short stand-in.
+        string words = string.Join("|", Enumerable.Range(0, 40).Select(i => "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "x"));
+        RegexNode Build() => RegexAlgebra.Difference(RegexParser.Parse("[a-z0-9]{1,8}"), RegexParser.Parse(words));
+        var auto = Assert.IsType<AutomatonRegex>(Build());
+        Assert.True(auto.Key.Length > 200, $"expected a long key, got {auto.Key.Length} chars");
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (int s = 0; s < auto.StateCount; s++)
+        {
+            var key = auto.StartingAt(s).Key;
+            Assert.True(keys.Add(key), $"state {s} repeats a key");
+            if (s != auto.Start) Assert.True(key.Length < 40, $"state {s}: key of {key.Length} chars");
+            Assert.Same(key, auto.StartingAt(s).Key);
+        }
+        // An equal product built again (its states numbered the same way) gives its states the same keys: tables stay shared.
+        var again = Assert.IsType<AutomatonRegex>(Build());
+        Assert.Equal(auto.Key, again.Key);
+        for (int s = 0; s < auto.StateCount; s++) Assert.Equal(auto.StartingAt(s).Key, again.StartingAt(s).Key);
+        // And the residual languages are still right: after "w1" only "x" is excluded among one-byte endings.
+        RegexNode w1 = auto;
+        foreach (byte b in "w1"u8) w1 = RegexDerivative.Derive(w1, b)!;
+        Assert.False(ReferenceRegexMatcher.IsMatch(w1, "x"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(w1, "y"u8));
+        Assert.True(ReferenceRegexMatcher.IsMatch(w1, "xy"u8));
+    }
+
+    [Fact]
     public void Automaton_edges_are_the_same_through_every_start_and_the_public_view()
     {
         // The states keep their edges in one flat array; the public per-state view, the internal one and every
