@@ -22,10 +22,15 @@ internal sealed class LazyDfa
     private readonly byte[] _classOf = new byte[256];
     private readonly int _classCount;
     private readonly object _sync = new();
-    private readonly Dictionary<StateKey, int> _index = [];
-    private readonly List<int[]> _sets = [];
     private int[] _trans;
     private StateInfo[] _info;
+    // Per state, under _sync: where its NFA subset lies, its parent, and the next state whose subset has the same hash.
+    private StateData[] _data;
+    // The NFA subsets of all states, packed one after another into a few chunks (an array per state was one more
+    // object per state for young collections to copy, and a key per state in a dictionary of references).
+    private readonly List<int[]> _setChunks = [];
+    private int _chunkUsed;
+    private const int MaxSetChunkLength = 16_384; // 64 KB: below the large object threshold
     private int _count;
     // Scratch for closures (guarded by _sync). Up to SharedScratchStates NFA states it is per thread and shared by
     // every automaton (a closure is computed start to end under one automaton's lock, and nothing else runs on the
@@ -46,14 +51,24 @@ internal sealed class LazyDfa
     private int _stackTop;
     private int[] _closure = [];
     private int _closureLength;
+    // Subset hash to the newest state with that hash; older ones follow StateData.NextSameHash.
     private readonly Dictionary<ulong, int> _byHash = [];
-    private readonly List<(int State, byte Byte)> _parents = [(0, 0), (0, 0), (0, 0)];
+    private readonly ulong _subsetHashMask;
 
     /// <summary>Builds the automaton of <paramref name="pattern"/>.</summary>
     /// <param name="pattern">The terminal's regex.</param>
     /// <param name="useDerivatives">Force derivative states (true) or NFA subsets (false); null picks by the NFA's size.</param>
     public LazyDfa(RegexNode pattern, bool? useDerivatives = null)
+        : this(pattern, useDerivatives, ulong.MaxValue)
     {
+    }
+
+    /// <param name="pattern">The terminal's regex.</param>
+    /// <param name="useDerivatives">Force derivative states (true) or NFA subsets (false); null picks by the NFA's size.</param>
+    /// <param name="subsetHashMask">Bits of the subset hash that index states (tests narrow it to make subsets share hashes).</param>
+    internal LazyDfa(RegexNode pattern, bool? useDerivatives, ulong subsetHashMask)
+    {
+        _subsetHashMask = subsetHashMask;
         IReadOnlyList<ByteSet> byteSets;
         bool prefer = DerivativeAutomaton.Prefer(pattern, out var patternSets, useDerivatives == true);
         if (useDerivatives ?? prefer)
@@ -93,16 +108,14 @@ internal sealed class LazyDfa
         for (int b = 0; b < 256; b++) _classOf[b] = (byte)cls[b];
         _trans = new int[16 * _classCount];
         _info = new StateInfo[16];
-        _sets.Add([]); // id 0 unused
-        // Dead state.
-        _sets.Add([]);
+        _data = new StateData[16];
+        // Dead state (id 0 unused).
         _info[Dead] = new StateInfo(false, ByteSet.Empty);
         for (int c = 0; c < _classCount; c++) _trans[Dead * _classCount + c] = Dead;
         _count = 2;
         // Initial state (never accepting, never shared with an equal set reached later).
         if (_derivatives is not null)
         {
-            _sets.Add([]);
             var first = RegexNode.LeadBytes(pattern);
             _info[Initial] = new StateInfo(false, first);
             _count = 3;
@@ -113,7 +126,7 @@ internal sealed class LazyDfa
             return;
         }
         var init = Closure([_nfa.Start]);
-        _sets.Add(init);
+        _data[Initial] = StoreSet(init);
         _info[Initial] = new StateInfo(false, LiveBytes(init));
         _count = 3;
         if (init.Length == 0)
@@ -130,13 +143,14 @@ internal sealed class LazyDfa
     {
         lock (_sync)
         {
-            if (state <= Initial || state >= _parents.Count)
+            if (state <= Initial || state >= _count)
             {
                 parent = 0;
                 viaByte = 0;
                 return false;
             }
-            (parent, viaByte) = _parents[state];
+            parent = _data[state].Parent;
+            viaByte = _data[state].ViaByte;
             return true;
         }
     }
@@ -212,7 +226,7 @@ internal sealed class LazyDfa
             // Seeds straight onto the closure stack; the closure is built in scratch arrays and only
             // copied out when it is a new state.
             BeginClosure();
-            foreach (int s in _sets[state])
+            foreach (int s in SetOf(state))
             {
                 int target = _nfa.ByteTarget[s];
                 if (target >= 0 && _nfa.Live[target] && _nfa.ByteSets[_nfa.ByteSetId[s]].Contains(b)) Seed(target);
@@ -226,17 +240,22 @@ internal sealed class LazyDfa
             else
             {
                 var closure = _closure.AsSpan(0, length);
-                ulong h = SpanHash.Of(closure);
-                if (!_byHash.TryGetValue(h, out result) || !_sets[result].AsSpan().SequenceEqual(closure))
+                ulong h = SpanHash.Of(closure) & _subsetHashMask;
+                result = 0;
+                bool seenHash = _byHash.TryGetValue(h, out int newest);
+                for (int s = seenHash ? newest : 0; s != 0; s = _data[s].NextSameHash)
                 {
-                    var key = new StateKey(closure.ToArray());
-                    if (!_index.TryGetValue(key, out result))
+                    if (SetOf(s).SequenceEqual(closure))
                     {
-                        result = AddState(key.Items, state, b, Array.BinarySearch(key.Items, _nfa.Accept) >= 0, LiveBytes(key.Items));
-                        _index[key] = result;
-                        // A 64-bit collision keeps the first owner in the fast index; the full index has every state.
-                        _byHash.TryAdd(h, result);
+                        result = s;
+                        break;
                     }
+                }
+                if (result == 0)
+                {
+                    result = AddState(closure, state, b, closure.BinarySearch(_nfa.Accept) >= 0, LiveBytes(closure));
+                    _data[result].NextSameHash = seenHash ? newest : 0;
+                    _byHash[h] = result;
                 }
             }
             Volatile.Write(ref _trans[idx], result);
@@ -245,7 +264,7 @@ internal sealed class LazyDfa
     }
 
 
-    private int AddState(int[] closure, int parent, byte viaByte, bool accept, ByteSet liveBytes)
+    private int AddState(ReadOnlySpan<int> closure, int parent, byte viaByte, bool accept, ByteSet liveBytes)
     {
         if (_count >= Limits.MaxDfaStates)
         {
@@ -258,17 +277,45 @@ internal sealed class LazyDfa
             Array.Copy(_info, info, _info.Length);
             var trans = new int[info.Length * _classCount];
             Array.Copy(_trans, trans, _trans.Length);
+            Array.Resize(ref _data, info.Length);
             Volatile.Write(ref _info, info);
             Volatile.Write(ref _trans, trans);
         }
-        _sets.Add(closure);
-        _parents.Add((parent, viaByte));
+        var data = StoreSet(closure);
+        data.Parent = parent;
+        data.ViaByte = viaByte;
+        _data[id] = data;
         _info[id] = new StateInfo(accept, liveBytes);
         Volatile.Write(ref _count, id + 1);
         return id;
     }
 
-    private ByteSet LiveBytes(int[] set)
+    // Under _sync: appends a subset to the chunks (a subset longer than a chunk gets one of its own).
+    private StateData StoreSet(ReadOnlySpan<int> set)
+    {
+        if (set.IsEmpty) return default;
+        int[]? last = _setChunks.Count > 0 ? _setChunks[^1] : null;
+        if (last is null || last.Length - _chunkUsed < set.Length)
+        {
+            int size = Math.Max(set.Length, Math.Min(MaxSetChunkLength, Math.Max(64, (last?.Length ?? 0) * 2)));
+            last = new int[size];
+            _setChunks.Add(last);
+            _chunkUsed = 0;
+        }
+        set.CopyTo(last.AsSpan(_chunkUsed));
+        var data = new StateData { Chunk = _setChunks.Count - 1, Offset = _chunkUsed, Length = set.Length };
+        _chunkUsed += set.Length;
+        return data;
+    }
+
+    // Under _sync: the NFA subset of a state (empty for Dead and for derivative states).
+    private ReadOnlySpan<int> SetOf(int state)
+    {
+        ref readonly var d = ref _data[state];
+        return d.Length == 0 ? [] : _setChunks[d.Chunk].AsSpan(d.Offset, d.Length);
+    }
+
+    private ByteSet LiveBytes(ReadOnlySpan<int> set)
     {
         var bytes = ByteSet.Empty;
         foreach (int s in set)
@@ -354,25 +401,13 @@ internal sealed class LazyDfa
 
     private readonly record struct StateInfo(bool Accept, ByteSet LiveBytes);
 
-    private readonly struct StateKey : IEquatable<StateKey>
+    private struct StateData
     {
-        private readonly int[] _items;
-        private readonly int _hash;
-
-        public StateKey(int[] items)
-        {
-            _items = items;
-            var h = new HashCode();
-            foreach (int i in items) h.Add(i);
-            _hash = h.ToHashCode();
-        }
-
-        public int[] Items => _items;
-
-        public bool Equals(StateKey other) => _hash == other._hash && _items.AsSpan().SequenceEqual(other._items);
-
-        public override bool Equals(object? obj) => obj is StateKey k && Equals(k);
-
-        public override int GetHashCode() => _hash;
+        public int Chunk;
+        public int Offset;
+        public int Length;
+        public int Parent;
+        public int NextSameHash;
+        public byte ViaByte;
     }
 }

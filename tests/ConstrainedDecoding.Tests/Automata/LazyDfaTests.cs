@@ -1,0 +1,71 @@
+using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
+using ConstrainedDecoding.Testing;
+using Xunit;
+
+namespace ConstrainedDecoding.Tests.Automata;
+
+public class LazyDfaTests
+{
+    private static readonly string[] s_patterns = ["(ab|a)*b?", "[ab]{2,5}c", "(a|b)*a(a|b)(a|b)", "a*b*a*", "(abc|acb|bac)+", "c|cc|ccc|(ab)*c"];
+
+    private static IEnumerable<byte[]> AllStrings(int maxLength)
+    {
+        var current = new List<byte[]> { Array.Empty<byte>() };
+        for (int len = 0; len <= maxLength; len++)
+        {
+            foreach (var s in current) yield return s;
+            current = current.SelectMany(s => "abc"u8.ToArray().Select(c => s.Append(c).ToArray())).ToList();
+        }
+    }
+
+    [Theory]
+    [InlineData(0UL)]
+    [InlineData(3UL)]
+    public void Subsets_that_share_a_hash_stay_distinct_states(ulong mask)
+    {
+        // With the hash narrowed to a few values (or one), every lookup walks a chain of states with equal hashes:
+        // the automaton must still find the state with the same subset, never a different one, and never add one twice.
+        foreach (var pattern in s_patterns)
+        {
+            var regex = RegexParser.Parse(pattern);
+            var full = new LazyDfa(regex, useDerivatives: false);
+            var narrow = new LazyDfa(regex, useDerivatives: false, subsetHashMask: mask);
+            foreach (var s in AllStrings(6))
+            {
+                int a = full.Run(LazyDfa.Initial, s), b = narrow.Run(LazyDfa.Initial, s);
+                Assert.Equal(a, b);
+                // Terminals are non-empty: the initial state never accepts.
+                bool matches = s.Length > 0 && ReferenceRegexMatcher.IsMatch(regex, s);
+                Assert.Equal(matches, b != LazyDfa.Dead && narrow.IsAccepting(b));
+            }
+            Assert.Equal(full.StateCount, narrow.StateCount);
+            Assert.True(narrow.StateCount > 4, $"{pattern}: {narrow.StateCount} states");
+        }
+    }
+
+    [Fact]
+    public void Every_state_is_reached_again_through_its_parent_chain()
+    {
+        foreach (var pattern in s_patterns)
+        {
+            var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: false);
+            foreach (var s in AllStrings(5)) dfa.Run(LazyDfa.Initial, s);
+            for (int state = LazyDfa.Initial + 1; state < dfa.StateCount; state++)
+            {
+                var path = new List<byte>();
+                int at = state;
+                while (dfa.TryGetParent(at, out int parent, out byte b))
+                {
+                    path.Add(b);
+                    at = parent;
+                }
+                Assert.Equal(LazyDfa.Initial, at);
+                path.Reverse();
+                Assert.Equal(state, dfa.Run(LazyDfa.Initial, path.ToArray()));
+            }
+            Assert.False(dfa.TryGetParent(LazyDfa.Initial, out _, out _));
+            Assert.False(dfa.TryGetParent(dfa.StateCount, out _, out _));
+        }
+    }
+}
