@@ -17,8 +17,9 @@ internal sealed class BoundaryTable
     private readonly CompiledGrammar _grammar;
     private readonly BoundedCache<(int Terminal, int State, int Expected), BoundaryTokens> _cache = new(Limits.MaxBoundaryCacheEntries);
     private readonly BoundedCache<(int Node, int Expected), BoundaryTokens> _nodeCache = new(Limits.MaxBoundaryCacheEntries);
-    private Dictionary<ulong, int> _expectedByHash = [];
-    private int[][] _expectedSetsSnapshot = [];
+    // Expected sets by hash (the newest id with it; older ones follow _nextSameHash), under _sync.
+    private readonly Dictionary<ulong, int> _expectedByHash = [];
+    private readonly List<int> _nextSameHash = [];
     private readonly List<int[]> _expectedSets = [];
     private readonly List<string?> _signatures = [];
     private readonly object _sync = new();
@@ -27,26 +28,34 @@ internal sealed class BoundaryTable
 
 
     /// <summary>Interns a set of expected terminals; allocation-free when the set was seen before.</summary>
+    /// <remarks>
+    /// Called only when a mask context is computed (a cold step), so it takes the lock: the copy-on-write index it
+    /// had for lock-free reads copied every entry for each new set, quadratic in the sets of a large grammar (tens of
+    /// megabytes in the replay of one large schema).
+    /// </remarks>
     public int InternExpected(ReadOnlySpan<int> terminals)
     {
         ulong h = SpanHash.Of(terminals);
-        var ids = Volatile.Read(ref _expectedByHash);
-        if (ids.TryGetValue(h, out int id) && _expectedSetsSnapshot[id].AsSpan().SequenceEqual(terminals)) return id;
         lock (_sync)
         {
-            if (_expectedByHash.TryGetValue(h, out id) && _expectedSets[id].AsSpan().SequenceEqual(terminals)) return id;
-            id = _expectedSets.Count;
+            bool seen = _expectedByHash.TryGetValue(h, out int newest);
+            for (int id = seen ? newest : -1; id >= 0; id = _nextSameHash[id])
+            {
+                if (_expectedSets[id].AsSpan().SequenceEqual(terminals)) return id;
+            }
+            int added = _expectedSets.Count;
             _expectedSets.Add(terminals.ToArray());
             _signatures.Add(null);
-            // Copy-on-write so that readers never see a dictionary being modified.
-            var next = new Dictionary<ulong, int>(_expectedByHash);
-            // A 64-bit collision with a different set keeps the first owner of the hash; the
-            // newcomer is then interned again on each call (correct, just not cached).
-            next.TryAdd(h, id);
-            Volatile.Write(ref _expectedSetsSnapshot, _expectedSets.ToArray());
-            Volatile.Write(ref _expectedByHash, next);
-            return id;
+            _nextSameHash.Add(seen ? newest : -1);
+            _expectedByHash[h] = added;
+            return added;
         }
+    }
+
+    /// <summary>The expected set interned as <paramref name="expectedId"/> (tests).</summary>
+    internal int[] ExpectedSet(int expectedId)
+    {
+        lock (_sync) return _expectedSets[expectedId];
     }
 
 
