@@ -68,4 +68,23 @@ public class LazyDfaTests
             Assert.False(dfa.TryGetParent(dfa.StateCount, out _, out _));
         }
     }
+
+    [Theory]
+    [InlineData("[ab]*a[ab]{9}", false)]
+    [InlineData("(a|b){0,300}c", true)]
+    public void Automata_with_hundreds_of_states_match_the_reference(string pattern, bool derivatives)
+    {
+        // Hundreds of states: the transition table grows many times while it is read.
+        var regex = RegexParser.Parse(pattern);
+        var dfa = new LazyDfa(regex, useDerivatives: derivatives);
+        var random = new Random(7);
+        for (int n = 0; n < 3000; n++)
+        {
+            var s = new byte[random.Next(1, 320)];
+            for (int i = 0; i < s.Length; i++) s[i] = (byte)"abc"[random.Next(i + 1 == s.Length ? 3 : 2)];
+            int q = dfa.Run(LazyDfa.Initial, s);
+            Assert.Equal(ReferenceRegexMatcher.IsMatch(regex, s), q != LazyDfa.Dead && dfa.IsAccepting(q));
+        }
+        Assert.True(dfa.StateCount > 3 * 64, $"{pattern}: {dfa.StateCount} states");
+    }
 }
