@@ -50,13 +50,7 @@ internal static class RegexDerivative
                     {
                         var d = Derive(parts[i], b);
                         if (d is null) return null;
-                        if (!IsNothing(d))
-                        {
-                            var rest = new RegexNode[parts.Length - i];
-                            rest[0] = d;
-                            for (int j = i + 1; j < parts.Length; j++) rest[j - i] = parts[j];
-                            Collect(RegexNode.Concat(rest, owned: true), ref single, ref branches);
-                        }
+                        if (!IsNothing(d)) Collect(Prepend(d, parts.AsSpan()[(i + 1)..]), ref single, ref branches);
                     }
                     if (!parts[i].IsNullable) break;
                 }
@@ -91,6 +85,37 @@ internal static class RegexDerivative
         int min = Math.Max(r.Min - 1, 0);
         int max = r.Max == RegexNode.Unbounded ? RegexNode.Unbounded : r.Max - 1;
         return min == r.Min && max == r.Max ? r : RegexNode.Repeat(r.Body, min, max);
+    }
+
+    // d followed by the rest of a concatenation's parts (flat: no concatenations or empty strings among them), as
+    // RegexNode.Concat would build it, with one array: building [d, rest…] first and letting Concat flatten a
+    // derivative that is ε or a concatenation copied the rest twice (most steps through a literal do).
+    private static RegexNode Prepend(RegexNode d, ReadOnlySpan<RegexNode> rest)
+    {
+        if (d is EmptyRegex)
+        {
+            return rest.Length switch
+            {
+                0 => RegexNode.Empty,
+                1 => rest[0],
+                _ => RegexNode.Concat(rest.ToArray(), owned: true),
+            };
+        }
+        if (rest.IsEmpty) return d;
+        RegexNode[] items;
+        if (d is ConcatRegex dc)
+        {
+            items = new RegexNode[dc.Parts.Length + rest.Length];
+            dc.Parts.CopyTo(items, 0);
+            rest.CopyTo(items.AsSpan(dc.Parts.Length));
+        }
+        else
+        {
+            items = new RegexNode[1 + rest.Length];
+            items[0] = d;
+            rest.CopyTo(items.AsSpan(1));
+        }
+        return RegexNode.Concat(items, owned: true);
     }
 
     // Most derivatives have one live branch: no list for those.

@@ -261,6 +261,43 @@ public class RegexDerivativeTests
         Assert.True(ReferenceRegexMatcher.IsMatch(nam, ""u8));
     }
 
+    [Theory]
+    [InlineData("abcdef")]
+    [InlineData("(ab|cd)efg")]
+    [InlineData("(abc)(de|fg)h")]
+    [InlineData("a(bc)*d")]
+    [InlineData("[ab]{2,3}(cd)e")]
+    public void Derivatives_of_concatenations_are_the_concatenation_the_factory_builds(string pattern)
+    {
+        // The derivative of p0 p1 … pn through a non-nullable head is d(p0) p1 … pn, built with one array whether
+        // d(p0) is ε, a concatenation (flattened) or anything else; it must be exactly what Concat makes of it.
+        var frontier = new List<RegexNode> { RegexParser.Parse(pattern) };
+        int checkedSteps = 0;
+        for (int depth = 0; depth < 6 && frontier.Count > 0; depth++)
+        {
+            var next = new List<RegexNode>();
+            foreach (var node in frontier)
+            {
+                foreach (byte b in "abcdefgh"u8)
+                {
+                    var d = RegexDerivative.Derive(node, b)!;
+                    if (RegexDerivative.IsNothing(d)) continue;
+                    if (node is ConcatRegex c && !c.Parts[0].IsNullable)
+                    {
+                        var head = RegexDerivative.Derive(c.Parts[0], b)!;
+                        var expected = RegexNode.Concat([head, .. c.Parts.Skip(1)]);
+                        Assert.Equal(expected.Key, d.Key);
+                        Assert.True(StructuralComparer.Instance.Equals(expected, d), $"{pattern}: {d.Key}");
+                        checkedSteps++;
+                    }
+                    next.Add(d);
+                }
+            }
+            frontier = next;
+        }
+        Assert.True(checkedSteps >= 3, $"{pattern}: only {checkedSteps} concatenation steps");
+    }
+
     [Fact]
     public void Residual_states_of_an_automaton_with_a_long_key_name_it_by_a_stand_in_and_stay_distinct()
     {
