@@ -126,12 +126,14 @@ public abstract class RegexNode
     /// <summary>Alternation; flattens nested alternations, drops <see cref="Nothing"/> and merges single-byte branches.</summary>
     public static RegexNode Alternate(IEnumerable<RegexNode> branches)
     {
-        // One buffer for the flattened branches; duplicates found by key (a linear scan while few).
+        // One buffer for the flattened branches; duplicates found by structure (a linear scan while few). Equal
+        // structure means equal keys, hence equal languages, and comparing it builds no key: derivatives of
+        // alternations are built in mask steps, and keying every branch was a string per new derivative node.
         var buffer = new RegexNode[branches is ICollection<RegexNode> col ? Math.Max(col.Count, 2) + 1 : 8];
         int count = 1; // slot 0 is kept for the merged byte class
         var bytes = ByteSet.Empty;
         bool anyBytes = false;
-        HashSet<string>? seen = null;
+        HashSet<RegexNode>? seen = null;
         foreach (var b in branches)
         {
             if (b is AlternationRegex a)
@@ -163,19 +165,19 @@ public abstract class RegexNode
             }
             if (seen is not null)
             {
-                if (!seen.Add(item.Key)) return;
+                if (!seen.Add(item)) return;
             }
             else
             {
                 for (int i = 1; i < count; i++)
                 {
-                    if (ReferenceEquals(buffer[i], item) || string.Equals(buffer[i].Key, item.Key, StringComparison.Ordinal)) return;
+                    if (StructuralComparer.Instance.Equals(buffer[i], item)) return;
                 }
                 if (count > 16)
                 {
-                    seen = new HashSet<string>(StringComparer.Ordinal);
-                    for (int i = 1; i < count; i++) seen.Add(buffer[i].Key);
-                    seen.Add(item.Key);
+                    seen = new HashSet<RegexNode>(StructuralComparer.Instance);
+                    for (int i = 1; i < count; i++) seen.Add(buffer[i]);
+                    seen.Add(item);
                 }
             }
             if (count == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);

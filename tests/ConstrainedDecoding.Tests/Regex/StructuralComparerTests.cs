@@ -29,6 +29,23 @@ public class StructuralComparerTests
         }
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void Alternations_drop_branches_equal_by_structure_built_separately(int distinct)
+    {
+        // Below 17 branches the duplicates are found by a scan, above by a set; either way by structure, so two
+        // separately built equal branches are one, and the result is the alternation of the distinct ones.
+        RegexNode Branch(int i) => RegexParser.Parse("x" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "(ab|cd)*y");
+        var branches = new List<RegexNode>();
+        for (int i = 0; i < distinct; i++) branches.Add(Branch(i));
+        for (int i = distinct - 1; i >= 0; i -= 2) branches.Add(Branch(i));
+        var alternation = Assert.IsType<AlternationRegex>(RegexNode.Alternate(branches));
+        Assert.Equal(distinct, alternation.Branches.Length);
+        var expected = RegexNode.Alternate(Enumerable.Range(0, distinct).Select(Branch).ToList());
+        Assert.Equal(expected.Key, alternation.Key);
+    }
+
     [Fact]
     public void Derivatives_reaching_the_same_residual_find_it_by_structure()
     {
