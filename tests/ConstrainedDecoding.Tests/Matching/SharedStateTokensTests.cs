@@ -67,6 +67,8 @@ public class SharedStateTokensTests
     {
         var vocab = Vocabulary();
         var compiler = new GrammarCompiler(vocab);
+        // The vocabulary keeps a pattern's table for sharing from its second request on: compile once to ask.
+        compiler.CompileLark(Generic);
         RandomWalks(compiler.CompileLark(Generic), vocab, seed: 4);
         long hits = vocab.Tables.Boundaries.Hits;
         // Same terminals declared in another order, plus one more: other terminal indices, same tables.
@@ -86,10 +88,16 @@ public class SharedStateTokensTests
     {
         var vocab = Vocabulary();
         var compiler = new GrammarCompiler(vocab);
+        compiler.CompileLark(Complement); // first request of its patterns; the next compile's tables are kept
         RandomWalks(compiler.CompileLark(Complement), vocab, seed: 7);
         // Push the generic grammar's tables out of the vocabulary's cache: the next grammar gets new
         // table instances for the same patterns while the shared boundary entries stay.
-        for (int i = 0; i < Limits.MaxSharedTerminalTables + 10; i++) vocab.Tables.GetOrCreate(ConstrainedDecoding.Regex.RegexNode.Literal("filler" + i));
+        // (Each filler asked for twice: the cache keeps a pattern from its second request on.)
+        for (int i = 0; i < Limits.MaxSharedTerminalTables + 10; i++)
+        {
+            vocab.Tables.GetOrCreate(ConstrainedDecoding.Regex.RegexNode.Literal("filler" + i));
+            vocab.Tables.GetOrCreate(ConstrainedDecoding.Regex.RegexNode.Literal("filler" + i));
+        }
         long hits = vocab.Tables.Boundaries.Hits;
         RandomWalks(compiler.CompileLark(Complement), vocab, seed: 7);
         Assert.True(vocab.Tables.Boundaries.Hits > hits);
