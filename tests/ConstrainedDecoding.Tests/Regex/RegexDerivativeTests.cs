@@ -271,30 +271,19 @@ public class RegexDerivativeTests
     {
         // The derivative of p0 p1 … pn through a non-nullable head is d(p0) p1 … pn, built with one array whether
         // d(p0) is ε, a concatenation (flattened) or anything else; it must be exactly what Concat makes of it.
-        var frontier = new List<RegexNode> { RegexParser.Parse(pattern) };
         int checkedSteps = 0;
-        for (int depth = 0; depth < 6 && frontier.Count > 0; depth++)
+        DerivativeWalk.Run(RegexParser.Parse(pattern), "abcdefgh"u8, 6, (node, b, d) =>
         {
-            var next = new List<RegexNode>();
-            foreach (var node in frontier)
+            if (node is ConcatRegex c && !c.Parts[0].IsNullable)
             {
-                foreach (byte b in "abcdefgh"u8)
-                {
-                    var d = RegexDerivative.Derive(node, b)!;
-                    if (RegexDerivative.IsNothing(d)) continue;
-                    if (node is ConcatRegex c && !c.Parts[0].IsNullable)
-                    {
-                        var head = RegexDerivative.Derive(c.Parts[0], b)!;
-                        var expected = RegexNode.Concat([head, .. c.Parts.Skip(1)]);
-                        Assert.Equal(expected.Key, d.Key);
-                        Assert.True(StructuralComparer.Instance.Equals(expected, d), $"{pattern}: {d.Key}");
-                        checkedSteps++;
-                    }
-                    next.Add(d);
-                }
+                var head = RegexDerivative.Derive(c.Parts[0], b)!;
+                var expected = RegexNode.Concat([head, .. c.Parts.Skip(1)]);
+                Assert.Equal(expected.Key, d.Key);
+                Assert.True(StructuralComparer.Instance.Equals(expected, d), $"{pattern}: {d.Key}");
+                checkedSteps++;
             }
-            frontier = next;
-        }
+            return true;
+        });
         Assert.True(checkedSteps >= 3, $"{pattern}: only {checkedSteps} concatenation steps");
     }
 

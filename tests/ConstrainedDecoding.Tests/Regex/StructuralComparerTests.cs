@@ -54,32 +54,19 @@ public class StructuralComparerTests
         int pairs = 0;
         foreach (var p in s_patterns)
         {
-            var frontier = new List<RegexNode> { RegexParser.Parse(p) };
             var seen = new Dictionary<string, RegexNode>();
-            for (int depth = 0; depth < 6 && frontier.Count > 0; depth++)
+            DerivativeWalk.Run(RegexParser.Parse(p), "abcdexy"u8, 6, (_, _, d) =>
             {
-                var next = new List<RegexNode>();
-                foreach (var node in frontier)
+                if (seen.TryGetValue(d.Key, out var known))
                 {
-                    foreach (byte b in "abcdexy"u8)
-                    {
-                        var d = RegexDerivative.Derive(node, b)!;
-                        if (RegexDerivative.IsNothing(d)) continue;
-                        if (seen.TryGetValue(d.Key, out var known))
-                        {
-                            Assert.True(cmp.Equals(known, d), $"{p}: {d.Key}");
-                            Assert.Equal(cmp.GetHashCode(known), cmp.GetHashCode(d));
-                            pairs++;
-                        }
-                        else
-                        {
-                            seen[d.Key] = d;
-                            next.Add(d);
-                        }
-                    }
+                    Assert.True(cmp.Equals(known, d), $"{p}: {d.Key}");
+                    Assert.Equal(cmp.GetHashCode(known), cmp.GetHashCode(d));
+                    pairs++;
+                    return false;
                 }
-                frontier = next;
-            }
+                seen[d.Key] = d;
+                return true;
+            });
         }
         Assert.True(pairs > 15, $"only {pairs} repeated residuals met");
     }
