@@ -200,11 +200,8 @@ internal sealed class DerivativeAutomaton
             _ => new ReadOnlySpan<RegexNode>(in d),
         };
         if (_byConcatProbe.TryGetValue(new ConcatProbe(head, tail), out int id)) return id;
-        var built = new RegexNode[tail.Length + 1];
-        built[0] = d;
-        tail.CopyTo(built.AsSpan(1));
         // The probe has the factory's parts, so this finds nothing it missed; it keeps a mismatch from adding a second state.
-        return Existing(RegexNode.Concat(built, owned: true), out node);
+        return Existing(RegexDerivative.Prepend(d, tail), out node);
     }
 
     // d(r{m,n}) = d(r) r{m-1,n-1} (as RegexDerivative builds it; r itself when the bounds stay, as for r*): looked up

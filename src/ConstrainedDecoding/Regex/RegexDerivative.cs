@@ -87,10 +87,13 @@ internal static class RegexDerivative
         return min == r.Min && max == r.Max ? r : RegexNode.Repeat(r.Body, min, max);
     }
 
-    // d followed by the rest of a concatenation's parts (flat: no concatenations or empty strings among them), as
-    // RegexNode.Concat would build it, with one array: building [d, rest…] first and letting Concat flatten a
-    // derivative that is ε or a concatenation copied the rest twice (most steps through a literal do).
-    private static RegexNode Prepend(RegexNode d, ReadOnlySpan<RegexNode> rest)
+    /// <summary>
+    /// <paramref name="d"/> followed by the rest of a concatenation's parts (flat: no concatenations or empty strings
+    /// among them), as <see cref="RegexNode.Concat(RegexNode[])"/> would build it, with one array: building [d, rest…]
+    /// first and letting Concat flatten a derivative that is ε or a concatenation copied the rest twice (most steps
+    /// through a literal do).
+    /// </summary>
+    internal static RegexNode Prepend(RegexNode d, ReadOnlySpan<RegexNode> rest)
     {
         if (d is EmptyRegex)
         {
