@@ -22,25 +22,26 @@ public sealed class CompiledGrammar
         var cache = vocabulary.Tables;
         TerminalTables = new TerminalTable[grammar.Terminals.Length];
         Dfas = new LazyDfa[grammar.Terminals.Length];
-        // Terminals with one pattern get one table (asking the cache twice would count as a second request).
-        var byPattern = new Dictionary<string, TerminalTable>(StringComparer.Ordinal);
+        // Terminals with one pattern get one table (asking the cache twice would count as a second request); the same
+        // map is each pattern's terminal index when no two terminals share a pattern.
+        var firstWithPattern = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool patternRepeated = false;
         for (int i = 0; i < TerminalTables.Length; i++)
         {
             var pattern = grammar.Terminals[i].Pattern;
-            if (!byPattern.TryGetValue(pattern.Key, out var table)) byPattern[pattern.Key] = table = cache.GetOrCreate(pattern);
-            TerminalTables[i] = table;
-            Dfas[i] = table.Dfa;
-        }
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < TerminalTables.Length; i++)
-        {
-            if (!index.TryAdd(TerminalTables[i].Pattern.Key, i))
+            if (firstWithPattern.TryGetValue(pattern.Key, out int first))
             {
-                index = null;
-                break;
+                TerminalTables[i] = TerminalTables[first];
+                patternRepeated = true;
             }
+            else
+            {
+                firstWithPattern[pattern.Key] = i;
+                TerminalTables[i] = cache.GetOrCreate(pattern);
+            }
+            Dfas[i] = TerminalTables[i].Dfa;
         }
-        TerminalIndexOf = index;
+        TerminalIndexOf = patternRepeated ? null : firstWithPattern;
         var stop = vocabulary.StopTokenIds.Where(id => id < vocabulary.Count).ToArray();
         Array.Sort(stop);
         StopTokenIds = stop;
