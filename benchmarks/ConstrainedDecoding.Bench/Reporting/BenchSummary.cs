@@ -47,6 +47,12 @@ internal sealed class BenchSummary
 
     /// <summary>Where the slowest token step happened: schema id, test index and token position.</summary>
     public string? TbmMaxAt { get; set; }
+
+    /// <summary>Longest token step during which no garbage collection ran, in microseconds (the library's own worst step).</summary>
+    public double TbmMaxWithoutGcUs { get; set; }
+
+    /// <summary>The slowest token steps, slowest first, with the collections (gen0 count) and GC pause inside each.</summary>
+    public List<SlowStepRecord> TbmSlowest { get; set; } = [];
     public LatencyStats CompileUs { get; set; } = null!;
 
     /// <summary>Grammar mode: parse + compile + first mask of a fresh copy of the grammar with warm tokenizer tables (5 runs).</summary>
@@ -125,3 +131,6 @@ internal sealed record MaskMismatchRecord(string SchemaId, int Test, int Positio
 
 /// <summary>A token whose bit differs: <c>fast</c> and <c>reference</c> give each mask's bit.</summary>
 internal sealed record TokenDiff(int Id, string Text, string Hex, bool Fast, bool Reference);
+
+/// <summary>One of <see cref="BenchSummary.TbmSlowest"/>: where, how long (µs), collections and GC pause (µs) inside it.</summary>
+internal sealed record SlowStepRecord(string At, double Us, int GcCollections, double GcPauseUs);

@@ -75,6 +75,7 @@ internal sealed class InstanceReplayer
             int id = ids[pos];
             long a0 = GC.GetAllocatedBytesForCurrentThread();
             int g0 = GC.CollectionCount(0);
+            var pause0 = GC.GetTotalPauseDuration();
             long t0 = Stopwatch.GetTimestamp();
             matcher.FillNextTokenMask(mask);
             long t1 = Stopwatch.GetTimestamp();
@@ -90,12 +91,25 @@ internal sealed class InstanceReplayer
             long t3 = Stopwatch.GetTimestamp();
             Tokens++;
             bool first = target.FirstMaskPending;
-            if (!first) CountStep(GC.GetAllocatedBytesForCurrentThread() - a0 - probeAllocated, GC.CollectionCount(0) != g0);
             Record(target, createTicks, t1 - t0, (t1 - t0) + (t3 - t2));
-            if (!first && (t1 - t0) + (t3 - t2) > SlowestTicks)
+            if (!first)
             {
-                SlowestTicks = (t1 - t0) + (t3 - t2);
-                SlowestAt = $"{instance.SchemaId}#{instance.Test}@{pos}";
+                int collections = GC.CollectionCount(0) - g0;
+                CountStep(GC.GetAllocatedBytesForCurrentThread() - a0 - probeAllocated, collections != 0);
+                long stepTicks = (t1 - t0) + (t3 - t2);
+                if (stepTicks > SlowestTicks)
+                {
+                    SlowestTicks = stepTicks;
+                    SlowestAt = $"{instance.SchemaId}#{instance.Test}@{pos}";
+                }
+                if (collections == 0 && stepTicks > SlowestWithoutCollectionTicks) SlowestWithoutCollectionTicks = stepTicks;
+                if (_slowest.Count < SlowestKept || stepTicks > _slowest.Peek().Ticks)
+                {
+                    if (_slowest.Count == SlowestKept) _slowest.Dequeue();
+                    var pause = GC.GetTotalPauseDuration() - pause0;
+                    var step = new SlowStep($"{instance.SchemaId}#{instance.Test}@{pos}", stepTicks, collections, pause.TotalMicroseconds);
+                    _slowest.Enqueue(step, stepTicks);
+                }
             }
 
             bool allowed = IsSet(mask, id);
@@ -161,6 +175,17 @@ internal sealed class InstanceReplayer
     /// <summary>Where <see cref="SlowestTicks"/> was measured.</summary>
     public string? SlowestAt { get; private set; }
 
+    /// <summary>Longest single fill + accept during which no garbage collection ran.</summary>
+    public long SlowestWithoutCollectionTicks { get; private set; }
+
+    /// <summary>How many of the slowest timed steps <see cref="Slowest"/> keeps.</summary>
+    public const int SlowestKept = 10;
+
+    private readonly PriorityQueue<SlowStep, long> _slowest = new(SlowestKept + 1);
+
+    /// <summary>The <see cref="SlowestKept"/> slowest timed steps, slowest first, each with the collections that ran inside it.</summary>
+    public IReadOnlyList<SlowStep> Slowest => [.. _slowest.UnorderedItems.Select(e => e.Element).OrderByDescending(s => s.Ticks)];
+
     private void Record(GrammarTarget target, long createTicks, long fillTicks, long stepTicks)
     {
         if (target.FirstMaskPending)
@@ -180,3 +205,6 @@ internal sealed class InstanceReplayer
     /// <summary>The vocabulary replayed against.</summary>
     public TokenVocabulary Vocabulary => _vocab;
 }
+
+/// <summary>One slow timed step: where (schema id, test, token position), how long, and the collections inside it.</summary>
+internal sealed record SlowStep(string At, long Ticks, int Collections, double GcPauseUs);
