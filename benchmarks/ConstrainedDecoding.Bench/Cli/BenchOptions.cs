@@ -55,4 +55,7 @@ internal sealed record BenchOptions
     /// next collection closer, wherever it lands).
     /// </summary>
     public bool CollectAfterCompile { get; init; }
+
+    /// <summary><c>--no-warmup</c>: skip the JIT warm-up on built-in schemas before the timed replay.</summary>
+    public bool NoWarmup { get; init; }
 }

@@ -10,7 +10,7 @@ internal static class CommandLine
           ConstrainedDecoding.Bench maskbench  --tokenizer <tokenizer.json> --tokens <file.jsonl|folder>
                                                (--grammar <file.lark|.gbnf|.regex|.txt> | --schemas <file.jsonl|folder>)
                                                [--limit N] [--json <out.json>] [--failures N] [--strict]
-                                               [--collect-after-compile]
+                                               [--collect-after-compile] [--no-warmup]
           ConstrainedDecoding.Bench crosscheck --tokenizer <tokenizer.json> --tokens <file.jsonl|folder>
                                                (--grammar <file> | --schemas <file.jsonl|folder>) --samples N
                                                [--seed S] [--limit N] [--json <out.json>] [--failures N] [--strict]
@@ -29,6 +29,8 @@ internal static class CommandLine
                        a gen1 garbage collection after each compile, outside every timing (its pauses
                        are reported as collect_after_compile_pause_ms): token steps then pay only for
                        collections their own allocation triggers, not for the compile's garbage
+          --no-warmup  skip the warm-up (built-in schemas compiled and driven on a second load of the
+                       tokenizer, before any timing) that keeps first-call JIT compilation out of the timings
 
           ConstrainedDecoding.Bench testsuite  --suite <draft.jsonl> --tokenizer <tokenizer.json> [--json <out.json>]
                                                [--whitespace compact|flexible|any]
@@ -57,7 +59,7 @@ internal static class CommandLine
         };
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        bool strict = false, collectAfterCompile = false;
+        bool strict = false, collectAfterCompile = false, noWarmup = false;
         for (int i = 1; i < args.Length; i++)
         {
             string arg = args[i];
@@ -66,10 +68,11 @@ internal static class CommandLine
             string? value = null;
             int eq = name.IndexOf('=', StringComparison.Ordinal);
             if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-            if (name is "strict" or "collect-after-compile")
+            if (name is "strict" or "collect-after-compile" or "no-warmup")
             {
                 if (value is not null) throw new UsageException($"option --{name} takes no value");
                 if (name == "strict") strict = true;
+                else if (name == "no-warmup") noWarmup = true;
                 else collectAfterCompile = true;
                 continue;
             }
@@ -109,6 +112,7 @@ internal static class CommandLine
             MaxFailures = OptionalInt(values, "failures", min: 0) ?? BenchOptions.DefaultMaxFailures,
             Strict = strict,
             CollectAfterCompile = collectAfterCompile,
+            NoWarmup = noWarmup,
         };
     }
 

@@ -61,6 +61,12 @@ internal sealed class BenchSummary
     public CrossCheckSummary? Crosscheck { get; set; }
 
     public double VocabularyLoadMs { get; set; }
+
+    /// <summary>Whether the JIT warm-up ran before the timed replay (off with <c>--no-warmup</c>).</summary>
+    public bool Warmup { get; set; }
+
+    /// <summary>How long the warm-up took (its own tokenizer load included), in milliseconds; 0 without it.</summary>
+    public double WarmupMs { get; set; }
     public double WallMs { get; set; }
 
     /// <summary>Garbage collections during the replay (gen0, gen1, gen2), to tell GC pauses apart in the latency tail.</summary>

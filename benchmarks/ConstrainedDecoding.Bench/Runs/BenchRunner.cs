@@ -41,6 +41,11 @@ internal static class BenchRunner
         summary.VocabularyLoadMs = LatencySamples.ToMicroseconds(Stopwatch.GetTimestamp() - v0) / 1000;
         summary.VocabSize = vocab.Count;
         summary.LogitsWidth = vocab.LogitsWidth;
+        if (!options.NoWarmup)
+        {
+            summary.Warmup = true;
+            summary.WarmupMs = JitWarmup.Run(options.TokenizerPath);
+        }
 
         var groups = ReadInputs(() => TokenInstanceReader.ReadGroups(inputs.TokenFiles, options.Limit));
         CheckTokenizerMatches(summary, inputs.TokenFiles, groups, vocab);
