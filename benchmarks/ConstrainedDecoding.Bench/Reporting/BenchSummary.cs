@@ -51,7 +51,7 @@ internal sealed class BenchSummary
     /// <summary>Longest token step during which no garbage collection ran, in microseconds (the library's own worst step).</summary>
     public double TbmMaxWithoutGcUs { get; set; }
 
-    /// <summary>The slowest token steps, slowest first, with the collections (gen0 count) and GC pause inside each.</summary>
+    /// <summary>The slowest token steps, slowest first, with the collections (gen0 count) and GC pause inside each, and the replay thread's CPU time around it (null where unavailable).</summary>
     public List<SlowStepRecord> TbmSlowest { get; set; } = [];
     public LatencyStats CompileUs { get; set; } = null!;
 
@@ -139,4 +139,4 @@ internal sealed record MaskMismatchRecord(string SchemaId, int Test, int Positio
 internal sealed record TokenDiff(int Id, string Text, string Hex, bool Fast, bool Reference);
 
 /// <summary>One of <see cref="BenchSummary.TbmSlowest"/>: where, how long (µs), collections and GC pause (µs) inside it.</summary>
-internal sealed record SlowStepRecord(string At, double Us, int GcCollections, double GcPauseUs);
+internal sealed record SlowStepRecord(string At, double Us, int GcCollections, double GcPauseUs, double? ThreadCpuUs);

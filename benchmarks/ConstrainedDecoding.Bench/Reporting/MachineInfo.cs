@@ -9,6 +9,10 @@ namespace ConstrainedDecoding.Bench.Reporting;
 /// given (hexadecimal bytes), or null for the runtime's default (derived from the CPU's last-level cache size). It bounds how much
 /// a single young collection has to copy, so it moves the worst mask times; see docs/performance.md.
 /// </param>
+/// <param name="GcGen0MaxBudget">
+/// The cap on the young-generation budget from the runner's <c>runtimeconfig.json</c> (<c>System.GC.Gen0MaxBudget</c>, bytes; the
+/// runner's project sets 4 MiB unless built with <c>-p:BenchGen0MaxBudget=0</c>), or null when not set.
+/// </param>
 internal sealed record MachineInfo(
     int ProcessorCount,
     string Os,
@@ -18,7 +22,8 @@ internal sealed record MachineInfo(
     bool ServerGc,
     bool Debug,
     string GcLatencyMode,
-    string? GcGen0Size)
+    string? GcGen0Size,
+    long? GcGen0MaxBudget)
 {
     public static MachineInfo Current() => new(
         Environment.ProcessorCount,
@@ -33,5 +38,6 @@ internal sealed record MachineInfo(
         false,
 #endif
         System.Runtime.GCSettings.LatencyMode.ToString(),
-        Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size"));
+        Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size"),
+        AppContext.GetData("System.GC.Gen0MaxBudget") is { } budget && long.TryParse(budget.ToString(), System.Globalization.CultureInfo.InvariantCulture, out long bytes) ? bytes : null);
 }

@@ -100,7 +100,7 @@ internal static class BenchRunner
         summary.Tokens = replayer.Tokens;
         summary.TbmMaxAt = replayer.SlowestAt;
         summary.TbmMaxWithoutGcUs = LatencySamples.ToMicroseconds(replayer.SlowestWithoutCollectionTicks);
-        summary.TbmSlowest = [.. replayer.Slowest.Select(s => new SlowStepRecord(s.At, LatencySamples.ToMicroseconds(s.Ticks), s.Collections, Math.Round(s.GcPauseUs, 1)))];
+        summary.TbmSlowest = [.. replayer.Slowest.Select(s => new SlowStepRecord(s.At, LatencySamples.ToMicroseconds(s.Ticks), s.Collections, Math.Round(s.GcPauseUs, 1), s.ThreadCpuUs is { } c ? Math.Round(c, 1) : null))];
         summary.TbmAllocatedMb = replayer.StepAllocatedBytes / 1048576.0;
         summary.TbmAllocatingSteps = replayer.AllocatingSteps;
         summary.TbmStepsWithGc = replayer.StepsWithCollection;

@@ -76,6 +76,7 @@ internal sealed class InstanceReplayer
             long a0 = GC.GetAllocatedBytesForCurrentThread();
             int g0 = GC.CollectionCount(0);
             var pause0 = GC.GetTotalPauseDuration();
+            long cpu0 = ThreadCpu.NowNs();
             long t0 = Stopwatch.GetTimestamp();
             matcher.FillNextTokenMask(mask);
             long t1 = Stopwatch.GetTimestamp();
@@ -107,7 +108,8 @@ internal sealed class InstanceReplayer
                 {
                     if (_slowest.Count == SlowestKept) _slowest.Dequeue();
                     var pause = GC.GetTotalPauseDuration() - pause0;
-                    var step = new SlowStep($"{instance.SchemaId}#{instance.Test}@{pos}", stepTicks, collections, pause.TotalMicroseconds);
+                    long cpu = ThreadCpu.NowNs() - cpu0;
+                    var step = new SlowStep($"{instance.SchemaId}#{instance.Test}@{pos}", stepTicks, collections, pause.TotalMicroseconds, cpu0 < 0 ? null : cpu / 1000.0);
                     _slowest.Enqueue(step, stepTicks);
                 }
             }
@@ -207,4 +209,31 @@ internal sealed class InstanceReplayer
 }
 
 /// <summary>One slow timed step: where (schema id, test, token position), how long, and the collections inside it.</summary>
-internal sealed record SlowStep(string At, long Ticks, int Collections, double GcPauseUs);
+internal sealed record SlowStep(string At, long Ticks, int Collections, double GcPauseUs, double? ThreadCpuUs);
+
+/// <summary>
+/// The replay thread's own CPU time (Linux: <c>CLOCK_THREAD_CPUTIME_ID</c>; elsewhere unavailable, -1), to tell a slow
+/// step that computed from one whose thread was not running (another thread of the process, or the machine, had the core).
+/// </summary>
+internal static partial class ThreadCpu
+{
+    private static readonly bool s_available = OperatingSystem.IsLinux();
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out Timespec value);
+
+    /// <summary>Nanoseconds of CPU time the calling thread has used, or -1 where that is not available.</summary>
+    public static long NowNs()
+    {
+        const int ThreadCpuTimeClock = 3;
+        if (!s_available || ClockGetTime(ThreadCpuTimeClock, out var t) != 0) return -1;
+        return t.Seconds * 1_000_000_000 + t.Nanoseconds;
+    }
+}

@@ -52,7 +52,7 @@ internal sealed class TokenSet
     /// collection, and keeping them out of gen0 means a young collection never has to copy them,
     /// which keeps collection pauses out of the mask latency tail.
     /// </summary>
-    public static T[] AllocateCacheArray<T>(int length) => length == 0 ? [] : GC.AllocateArray<T>(length, pinned: true);
+    public static T[] AllocateCacheArray<T>(int length) => length == 0 ? [] : new T[length];
 
     /// <summary>Copies a span into a cache array (see <see cref="AllocateCacheArray{T}"/>).</summary>
     public static T[] ToCacheArray<T>(ReadOnlySpan<T> items)
