@@ -44,7 +44,15 @@ internal static class BenchRunner
         if (!options.NoWarmup)
         {
             summary.Warmup = true;
-            summary.WarmupMs = JitWarmup.Run(options.TokenizerPath);
+            try
+            {
+                summary.WarmupMs = JitWarmup.Run(options.TokenizerPath);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The warm-up only moves JIT time out of the timings; the run itself reports whatever went wrong.
+                Warn(summary, $"JIT warm-up failed ({e.GetType().Name}: {e.Message}); first-call compilation is in the timings");
+            }
         }
 
         var groups = ReadInputs(() => TokenInstanceReader.ReadGroups(inputs.TokenFiles, options.Limit));
