@@ -11,7 +11,7 @@ namespace ConstrainedDecoding.Bench.Reporting;
 /// </param>
 /// <param name="GcGen0MaxBudget">
 /// The cap on the young-generation budget from the runner's <c>runtimeconfig.json</c> (<c>System.GC.Gen0MaxBudget</c>, bytes; the
-/// runner's project sets 4 MiB unless built with <c>-p:BenchGen0MaxBudget=0</c>), or null when not set.
+/// runner is built with it only when given <c>-p:BenchGen0MaxBudget=&lt;bytes&gt;</c>), or null when not set (the runtime's default).
 /// </param>
 internal sealed record MachineInfo(
     int ProcessorCount,
