@@ -14,6 +14,7 @@ internal static class CommandLine
           ConstrainedDecoding.Bench crosscheck --tokenizer <tokenizer.json> --tokens <file.jsonl|folder>
                                                (--grammar <file> | --schemas <file.jsonl|folder>) --samples N
                                                [--seed S] [--limit N] [--json <out.json>] [--failures N] [--strict]
+                                               [--no-warmup]
 
           --tokens     token JSONL lines {id, test, valid, text, ids}; a folder means every *.jsonl under it
           --schemas    schema JSONL lines {id, schema, tests}; instances are paired with schemas by id
