@@ -24,6 +24,12 @@ internal sealed class LazyDfa
     private readonly object _sync = new();
     private int[] _trans;
     private StateInfo[] _info;
+    // Distinct live-byte sets of the states (index 0: empty), published before the states that use them; the
+    // index is under _sync. At most one set per state, so bounded by Limits.MaxDfaStates.
+    private const int EmptyLiveSet = 0;
+    private ByteSet[] _liveSets;
+    private readonly Dictionary<ByteSet, int> _liveSetIds;
+    private int _liveSetCount;
     // Per state, under _sync: where its NFA subset lies, its parent, and the next state whose subset has the same hash.
     private StateData[] _data;
     // The NFA subsets of all states, packed one after another into a few chunks (an array per state was one more
@@ -110,14 +116,18 @@ internal sealed class LazyDfa
         _info = new StateInfo[16];
         _data = new StateData[16];
         // Dead state (id 0 unused).
-        _info[Dead] = new StateInfo(false, ByteSet.Empty);
+        _liveSets = new ByteSet[8];
+        _liveSets[EmptyLiveSet] = ByteSet.Empty;
+        _liveSetIds = new() { [ByteSet.Empty] = EmptyLiveSet };
+        _liveSetCount = 1;
+        _info[Dead] = new StateInfo(false, EmptyLiveSet);
         for (int c = 0; c < _classCount; c++) _trans[Dead * _classCount + c] = Dead;
         _count = 2;
         // Initial state (never accepting, never shared with an equal set reached later).
         if (_derivatives is not null)
         {
             var first = RegexNode.LeadBytes(pattern);
-            _info[Initial] = new StateInfo(false, first);
+            _info[Initial] = new StateInfo(false, LiveSetId(first));
             _count = 3;
             if (first.IsEmpty)
             {
@@ -127,7 +137,7 @@ internal sealed class LazyDfa
         }
         var init = Closure([_nfa.Start]);
         _data[Initial] = StoreSet(init);
-        _info[Initial] = new StateInfo(false, LiveBytes(init));
+        _info[Initial] = new StateInfo(false, LiveSetId(LiveBytes(init)));
         _count = 3;
         if (init.Length == 0)
         {
@@ -172,7 +182,7 @@ internal sealed class LazyDfa
     public int StateCount => Volatile.Read(ref _count);
 
     /// <summary>Whether the language is empty apart from ε (the terminal can never match).</summary>
-    public bool IsEmptyLanguage => _info[Initial].LiveBytes.IsEmpty;
+    public bool IsEmptyLanguage => _info[Initial].LiveSet == EmptyLiveSet;
 
     /// <summary>Next state on byte <paramref name="b"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -199,11 +209,15 @@ internal sealed class LazyDfa
     public bool IsAccepting(int state) => Volatile.Read(ref _info)[state].Accept;
 
     /// <summary>Bytes that keep the state alive.</summary>
-    public ByteSet LiveBytes(int state) => Volatile.Read(ref _info)[state].LiveBytes;
+    public ByteSet LiveBytes(int state)
+    {
+        int id = Volatile.Read(ref _info)[state].LiveSet;
+        return Volatile.Read(ref _liveSets)[id];
+    }
 
     /// <summary>Whether any byte keeps the state alive.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool CanContinue(int state) => !Volatile.Read(ref _info)[state].LiveBytes.IsEmpty;
+    public bool CanContinue(int state) => Volatile.Read(ref _info)[state].LiveSet != EmptyLiveSet;
 
     private int StepSlow(int state, byte b)
     {
@@ -264,6 +278,24 @@ internal sealed class LazyDfa
     }
 
 
+    // Under _sync (or in the constructor): the index of a live-byte set, added when new. The array is published
+    // before any state that uses a new index, so a reader that sees the state sees the set.
+    private int LiveSetId(ByteSet set)
+    {
+        if (_liveSetIds.TryGetValue(set, out int id)) return id;
+        id = _liveSetCount;
+        if (id == _liveSets.Length)
+        {
+            var bigger = new ByteSet[id * 2];
+            Array.Copy(_liveSets, bigger, id);
+            Volatile.Write(ref _liveSets, bigger);
+        }
+        _liveSets[id] = set;
+        _liveSetIds[set] = id;
+        _liveSetCount = id + 1;
+        return id;
+    }
+
     private int AddState(ReadOnlySpan<int> closure, int parent, byte viaByte, bool accept, ByteSet liveBytes)
     {
         if (_count >= Limits.MaxDfaStates)
@@ -285,7 +317,7 @@ internal sealed class LazyDfa
         data.Parent = parent;
         data.ViaByte = viaByte;
         _data[id] = data;
-        _info[id] = new StateInfo(accept, liveBytes);
+        _info[id] = new StateInfo(accept, LiveSetId(liveBytes));
         Volatile.Write(ref _count, id + 1);
         return id;
     }
@@ -399,7 +431,9 @@ internal sealed class LazyDfa
         return _closure.AsSpan(0, FinishClosure()).ToArray();
     }
 
-    private readonly record struct StateInfo(bool Accept, ByteSet LiveBytes);
+    // 8 bytes: the live-byte set is an index into the automaton's distinct sets (few: a 32-byte set per state was
+    // most of what the state table held, and young collections copied it for every new state).
+    private readonly record struct StateInfo(bool Accept, int LiveSet);
 
     private struct StateData
     {
