@@ -87,4 +87,34 @@ public class LazyDfaTests
         }
         Assert.True(dfa.StateCount > 3 * 64, $"{pattern}: {dfa.StateCount} states");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Live_bytes_of_every_state_are_the_bytes_that_keep_it_alive(bool derivatives)
+    {
+        // States share their live-byte sets by index: each state must still report exactly its own.
+        foreach (var pattern in s_patterns.Append("[a-c]{0,3}d|b+c*|(ab){2,}"))
+        {
+            var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: derivatives);
+            Assert.False(dfa.IsEmptyLanguage);
+            var frontier = new Queue<int>([LazyDfa.Initial]);
+            var seen = new HashSet<int> { LazyDfa.Initial };
+            while (frontier.Count > 0)
+            {
+                int q = frontier.Dequeue();
+                var live = dfa.LiveBytes(q);
+                bool any = false;
+                for (int b = 0; b < 256; b++)
+                {
+                    int next = dfa.Step(q, (byte)b);
+                    Assert.Equal(next != LazyDfa.Dead, live.Contains((byte)b));
+                    any |= next != LazyDfa.Dead;
+                    if (next != LazyDfa.Dead && seen.Add(next)) frontier.Enqueue(next);
+                }
+                Assert.Equal(any, dfa.CanContinue(q));
+            }
+            Assert.True(seen.Count > 2, pattern);
+        }
+    }
 }
