@@ -43,20 +43,25 @@ internal sealed class Nfa
     public static Nfa Build(RegexNode node)
     {
         var nfa = new Nfa();
-        int[][] scratch;
+        bool built = false;
         try
         {
             var (s, e) = nfa.Fragment(node, 0);
             nfa.Start = s;
             nfa.Accept = e;
+            built = true;
         }
         finally
         {
-            scratch = [nfa.Eps1, nfa.Eps2, nfa.ByteTarget, nfa.ByteSetId];
-            nfa.Eps1 = nfa.Eps1[..nfa.Count];
-            nfa.Eps2 = nfa.Eps2[..nfa.Count];
-            nfa.ByteTarget = nfa.ByteTarget[..nfa.Count];
-            nfa.ByteSetId = nfa.ByteSetId[..nfa.Count];
+            int[][] scratch = [nfa.Eps1, nfa.Eps2, nfa.ByteTarget, nfa.ByteSetId];
+            if (built)
+            {
+                nfa.Eps1 = nfa.Eps1[..nfa.Count];
+                nfa.Eps2 = nfa.Eps2[..nfa.Count];
+                nfa.ByteTarget = nfa.ByteTarget[..nfa.Count];
+                nfa.ByteSetId = nfa.ByteSetId[..nfa.Count];
+            }
+            // A failed build (a limit) drops its automaton: only the arrays go back, nothing is copied.
             if (scratch[0].Length <= ScratchStatesKept) t_scratch = scratch;
         }
         nfa.ComputeLive();
@@ -224,7 +229,7 @@ internal sealed class Nfa
 
     private void ComputeLive()
     {
-        // Reverse edges, then BFS from the accept state.
+        // Reverse edges, then a search from the accept state.
         // Temporary arrays come from the shared pool: only Live is kept.
         var pool = System.Buffers.ArrayPool<int>.Shared;
         var revStart = pool.Rent(Count + 1);

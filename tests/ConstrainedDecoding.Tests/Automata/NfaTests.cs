@@ -40,6 +40,24 @@ public class NfaTests
         }
     }
 
+    [Fact]
+    public void A_build_stopped_by_the_state_limit_leaves_the_next_build_on_the_thread_intact()
+    {
+        // 5,000 copies of a 1,000-byte literal: past Limits.MaxNfaStates, so the build throws part way; the arrays it
+        // grew are not kept for the next build (too large), and an automaton built after it is exact.
+        var huge = RegexNode.Repeat(RegexNode.Literal(new string('a', 1000)), 5000, 5000);
+        var e = Assert.Throws<ConstrainedDecoding.Grammars.GrammarLimitException>(() => Nfa.Build(huge));
+        Assert.Contains(nameof(Limits.MaxNfaStates), e.Message);
+        var regex = RegexParser.Parse("(ab|a)*b?");
+        var nfa = Nfa.Build(regex);
+        Assert.Equal(nfa.Count, nfa.Eps1.Length);
+        foreach (var s in new[] { "abab", "aab", "b", "ba", "" })
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(s);
+            Assert.True(ReferenceRegexMatcher.IsMatch(regex, bytes) == Accepts(nfa, bytes), s);
+        }
+    }
+
     // Subset simulation straight over the NFA's arrays.
     private static bool Accepts(Nfa nfa, byte[] input)
     {
