@@ -22,7 +22,14 @@ internal sealed class LazyDfa
     private readonly byte[] _classOf = new byte[256];
     private readonly int _classCount;
     private readonly object _sync = new();
-    private int[] _trans;
+    // Transition rows (0: not computed yet), 16-bit while every state id fits (most automata: half the bytes the
+    // young collections copy when cold steps add states), 32-bit once an automaton may pass 65,535 states. Exactly one
+    // is set; readers take _narrow first (it is cleared after _wide is published).
+    private ushort[]? _narrow;
+    private int[]? _wide;
+
+    /// <summary>Most states a 16-bit transition table can name.</summary>
+    private const int NarrowStates = ushort.MaxValue + 1;
     private StateInfo[] _info;
     // Distinct live-byte sets of the states (index 0: empty), published before the states that use them; the
     // index is under _sync. At most one set per state, so bounded by Limits.MaxDfaStates.
@@ -112,7 +119,7 @@ internal sealed class LazyDfa
         }
         _classCount = classes;
         for (int b = 0; b < 256; b++) _classOf[b] = (byte)cls[b];
-        _trans = new int[16 * _classCount];
+        _narrow = new ushort[16 * _classCount];
         _info = new StateInfo[16];
         _data = new StateData[16];
         // Dead state (id 0 unused).
@@ -121,7 +128,7 @@ internal sealed class LazyDfa
         _liveSetIds = new() { [ByteSet.Empty] = EmptyLiveSet };
         _liveSetCount = 1;
         _info[Dead] = new StateInfo(false, EmptyLiveSet);
-        for (int c = 0; c < _classCount; c++) _trans[Dead * _classCount + c] = Dead;
+        for (int c = 0; c < _classCount; c++) _narrow[Dead * _classCount + c] = Dead;
         _count = 2;
         // Initial state (never accepting, never shared with an equal set reached later).
         if (_derivatives is not null)
@@ -131,7 +138,7 @@ internal sealed class LazyDfa
             _count = 3;
             if (first.IsEmpty)
             {
-                for (int c = 0; c < _classCount; c++) _trans[Initial * _classCount + c] = Dead;
+                for (int c = 0; c < _classCount; c++) _narrow[Initial * _classCount + c] = Dead;
             }
             return;
         }
@@ -141,7 +148,7 @@ internal sealed class LazyDfa
         _count = 3;
         if (init.Length == 0)
         {
-            for (int c = 0; c < _classCount; c++) _trans[Initial * _classCount + c] = Dead;
+            for (int c = 0; c < _classCount; c++) _narrow[Initial * _classCount + c] = Dead;
         }
     }
 
@@ -188,8 +195,9 @@ internal sealed class LazyDfa
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Step(int state, byte b)
     {
-        var t = Volatile.Read(ref _trans);
-        int r = t[state * _classCount + _classOf[b]];
+        int idx = state * _classCount + _classOf[b];
+        var narrow = Volatile.Read(ref _narrow);
+        int r = narrow is not null ? narrow[idx] : Volatile.Read(ref _wide)![idx];
         return r != 0 ? r : StepSlow(state, b);
     }
 
@@ -224,7 +232,7 @@ internal sealed class LazyDfa
         lock (_sync)
         {
             int idx = state * _classCount + _classOf[b];
-            int existing = _trans[idx];
+            int existing = _narrow is { } narrow ? narrow[idx] : _wide![idx];
             if (existing != 0) return existing;
             if (_derivatives is not null)
             {
@@ -234,7 +242,7 @@ internal sealed class LazyDfa
                     next = AddState([], state, b, node!.IsNullable, RegexNode.LeadBytes(node));
                     _derivatives.Add(next, node);
                 }
-                Volatile.Write(ref _trans[idx], next);
+                PublishTransition(idx, next);
                 return next;
             }
             // Seeds straight onto the closure stack; the closure is built in scratch arrays and only
@@ -272,7 +280,7 @@ internal sealed class LazyDfa
                     _byHash[h] = result;
                 }
             }
-            Volatile.Write(ref _trans[idx], result);
+            PublishTransition(idx, result);
             return result;
         }
     }
@@ -296,6 +304,13 @@ internal sealed class LazyDfa
         return id;
     }
 
+    // Under _sync: writes a computed transition where readers look for it.
+    private void PublishTransition(int idx, int target)
+    {
+        if (_narrow is { } narrow) Volatile.Write(ref narrow[idx], (ushort)target);
+        else Volatile.Write(ref _wide![idx], target);
+    }
+
     private int AddState(ReadOnlySpan<int> closure, int parent, byte viaByte, bool accept, ByteSet liveBytes)
     {
         if (_count >= Limits.MaxDfaStates)
@@ -307,11 +322,28 @@ internal sealed class LazyDfa
         {
             var info = new StateInfo[_info.Length * 2];
             Array.Copy(_info, info, _info.Length);
-            var trans = new int[info.Length * _classCount];
-            Array.Copy(_trans, trans, _trans.Length);
             Array.Resize(ref _data, info.Length);
             Volatile.Write(ref _info, info);
-            Volatile.Write(ref _trans, trans);
+            if (_narrow is { } narrow && info.Length <= NarrowStates)
+            {
+                var grown = new ushort[info.Length * _classCount];
+                Array.Copy(narrow, grown, narrow.Length);
+                Volatile.Write(ref _narrow, grown);
+            }
+            else
+            {
+                var grown = new int[info.Length * _classCount];
+                if (_narrow is { } old)
+                {
+                    for (int i = 0; i < old.Length; i++) grown[i] = old[i];
+                }
+                else
+                {
+                    Array.Copy(_wide!, grown, _wide!.Length);
+                }
+                Volatile.Write(ref _wide, grown);
+                Volatile.Write(ref _narrow, null);
+            }
         }
         var data = StoreSet(closure);
         data.Parent = parent;

@@ -117,4 +117,31 @@ public class LazyDfaTests
             Assert.True(seen.Count > 2, pattern);
         }
     }
+
+    [Fact]
+    public void An_automaton_past_65536_states_keeps_every_transition()
+    {
+        // [ab]*a[ab]{16}: one state per 17-byte window, 2^17 of them. Transitions are 16-bit while every state id fits
+        // and 32-bit after; steps taken before the switch, across it and after it must all agree with the reference.
+        var regex = RegexParser.Parse("[ab]*a[ab]{16}");
+        var dfa = new LazyDfa(regex, useDerivatives: false);
+        var rng = new Random(5);
+        var inputs = new List<byte[]>();
+        for (int i = 0; i < 6000; i++)
+        {
+            var input = new byte[40 + rng.Next(20)];
+            for (int k = 0; k < input.Length; k++) input[k] = rng.Next(2) == 0 ? (byte)'a' : (byte)'b';
+            inputs.Add(input);
+        }
+        var first = inputs.Take(50).Select(x => dfa.Run(LazyDfa.Initial, x)).ToArray();
+        foreach (var input in inputs)
+        {
+            int q = dfa.Run(LazyDfa.Initial, input);
+            Assert.Equal(ReferenceRegexMatcher.IsMatch(regex, input), q != LazyDfa.Dead && dfa.IsAccepting(q));
+        }
+        Assert.True(dfa.StateCount > 65_536, $"only {dfa.StateCount} states");
+        // The states reached before the switch are reached again, by the same transitions.
+        Assert.Equal(first, inputs.Take(50).Select(x => dfa.Run(LazyDfa.Initial, x)).ToArray());
+        Assert.Equal(LazyDfa.Dead, dfa.Step(LazyDfa.Initial, (byte)'c'));
+    }
 }
