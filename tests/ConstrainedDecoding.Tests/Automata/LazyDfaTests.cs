@@ -144,4 +144,30 @@ public class LazyDfaTests
         Assert.Equal(first, inputs.Take(50).Select(x => dfa.Run(LazyDfa.Initial, x)).ToArray());
         Assert.Equal(LazyDfa.Dead, dfa.Step(LazyDfa.Initial, (byte)'c'));
     }
+
+    [Fact]
+    public void Threads_stepping_one_automaton_while_it_grows_past_65536_states_agree_with_the_reference()
+    {
+        // Four threads add states to one automaton at once (its tables grow, and switch from 16-bit to 32-bit rows,
+        // under readers that do not lock): every run must still end where the reference says.
+        var regex = RegexParser.Parse("[ab]*a[ab]{16}");
+        var dfa = new LazyDfa(regex, useDerivatives: false);
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            var rng = new Random(100 + t);
+            for (int i = 0; i < 2500; i++)
+            {
+                var input = new byte[40 + rng.Next(20)];
+                for (int k = 0; k < input.Length; k++) input[k] = rng.Next(2) == 0 ? (byte)'a' : (byte)'b';
+                int q = dfa.Run(LazyDfa.Initial, input);
+                bool accepted = q != LazyDfa.Dead && dfa.IsAccepting(q);
+                if (accepted != ReferenceRegexMatcher.IsMatch(regex, input)) failures.Add(System.Text.Encoding.ASCII.GetString(input));
+            }
+        })).ToList();
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        Assert.Empty(failures);
+        Assert.True(dfa.StateCount > 65_536, $"only {dfa.StateCount} states");
+    }
 }
