@@ -195,10 +195,16 @@ internal sealed class LazyDfa
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Step(int state, byte b)
     {
-        int idx = state * _classCount + _classOf[b];
-        var narrow = Volatile.Read(ref _narrow);
-        int r = narrow is not null ? narrow[idx] : Volatile.Read(ref _wide)![idx];
+        int r = TransitionAt(state * _classCount + _classOf[b]);
         return r != 0 ? r : StepSlow(state, b);
+    }
+
+    // The transition at a row-major index, 0 when not computed yet (from whichever table is current).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int TransitionAt(int idx)
+    {
+        var narrow = Volatile.Read(ref _narrow);
+        return narrow is not null ? narrow[idx] : Volatile.Read(ref _wide)![idx];
     }
 
     /// <summary>Runs the DFA over <paramref name="bytes"/>; returns <see cref="Dead"/> as soon as it dies.</summary>
@@ -232,7 +238,7 @@ internal sealed class LazyDfa
         lock (_sync)
         {
             int idx = state * _classCount + _classOf[b];
-            int existing = _narrow is { } narrow ? narrow[idx] : _wide![idx];
+            int existing = TransitionAt(idx);
             if (existing != 0) return existing;
             if (_derivatives is not null)
             {
