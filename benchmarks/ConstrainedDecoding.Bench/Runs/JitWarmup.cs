@@ -3,7 +3,6 @@ using System.Text;
 using ConstrainedDecoding.Bench.Inputs;
 using ConstrainedDecoding.Bench.Schemas;
 using ConstrainedDecoding.Matching;
-using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Bench.Runs;
 
@@ -40,7 +39,7 @@ internal static class JitWarmup
           "required":["name","age"],"additionalProperties":false,
           "$defs":{"node":{"type":"object","properties":{"value":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/node"}}},"required":["value"]}}}
          """,
-         """{"name": "Ada Lovelace", "age": 36, "score": -1.5e3, "tags": ["alpha", "gamma"], "email": "ada@example.com", "when": "2024-01-02T03:04:05Z", "kind": 14, "code": "AB-12", "flag": null, "tree": {"value": "root", "children": [{"value": "leaf \"one\"\n\u00e9", "children": []}]}}"""),
+         """{"name": "Ada Lovelace", "age": 36, "score": -1500.25, "tags": ["alpha", "gamma"], "email": "ada@example.com", "when": "2024-01-02T03:04:05Z", "kind": 14, "code": "AB-12", "flag": null, "tree": {"value": "root", "children": [{"value": "leaf \"one\"\n\u00e9", "children": []}]}}"""),
         ("""
          {"anyOf":[{"type":"object","properties":{"id":{"type":"string","format":"uuid"}},"required":["id"]},
                    {"type":"array","items":{"type":"number"},"maxItems":8}]}
@@ -59,40 +58,26 @@ internal static class JitWarmup
         var provider = SchemaGrammarProviders.CreateDefault();
         var mask = new uint[vocab.MaskWordCount];
         var compiler = new GrammarCompiler(vocab);
+        var tokenizer = new TestSuite.GreedyTokenizer(vocab);
         for (int pass = 0; pass < Passes; pass++)
         {
             foreach (var (schema, instance) in s_samples)
             {
                 if (!provider.TryCreateGrammar(schema, out var grammar, out _)) continue;
                 var matcher = compiler.Compile(grammar).CreateMatcher();
-                Drive(matcher, vocab, Encoding.UTF8.GetBytes(instance), mask);
+                if (tokenizer.Encode(Encoding.UTF8.GetBytes(instance)) is { } ids) Drive(matcher, ids, mask);
             }
         }
         return Measurement.LatencySamples.ToMicroseconds(Stopwatch.GetTimestamp() - t0) / 1000;
     }
 
-    // Feeds the text as the longest allowed token at each step (the grammar's own tokenization of it), as far
-    // as the grammar lets it, then fills the final mask.
-    private static void Drive(GrammarMatcher matcher, TokenVocabulary vocab, byte[] text, uint[] mask)
+    // Feeds the instance's tokens (any tokenization of a valid instance is in the masks), then fills the final mask.
+    private static void Drive(GrammarMatcher matcher, List<int> ids, uint[] mask)
     {
-        int pos = 0;
-        while (pos < text.Length)
+        foreach (int id in ids)
         {
             matcher.FillNextTokenMask(mask);
-            int best = -1, bestLength = 0;
-            var rest = text.AsSpan(pos);
-            for (int id = 0; id < vocab.Count; id++)
-            {
-                if (!InstanceReplayer.IsSet(mask, id)) continue;
-                var bytes = vocab.GetTokenBytes(id);
-                if (bytes.Length > bestLength && rest.StartsWith(bytes))
-                {
-                    best = id;
-                    bestLength = bytes.Length;
-                }
-            }
-            if (best < 0 || !matcher.TryAcceptToken(best)) return;
-            pos += bestLength;
+            if (!matcher.TryAcceptToken(id)) return;
         }
         matcher.FillNextTokenMask(mask);
     }
