@@ -1,3 +1,4 @@
+using ConstrainedDecoding.Regex;
 using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Matching;
@@ -15,8 +16,8 @@ internal sealed class SharedStateTokens
     private const int CandidatesPerKey = 4;
 
     private readonly object _sync = new();
-    private readonly Dictionary<string, StateBase> _byLanguage = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<StateBase>> _byDominant = new(StringComparer.Ordinal);
+    private readonly Dictionary<RegexNode, StateBase> _byLanguage = new(StructuralComparer.Instance);
+    private readonly Dictionary<RegexNode, List<StateBase>> _byDominant = new(StructuralComparer.Instance);
     private int _count;
     private long _languageHits;
     private long _differences;
@@ -57,7 +58,7 @@ internal sealed class SharedStateTokens
     /// <summary>Number of tokens below each root child.</summary>
     public int[] RootWeights { get; }
 
-    /// <summary>Indexes a fully walked dense state under its residual language's key and its dominant successor's.</summary>
+    /// <summary>Indexes a fully walked dense state under its residual language and its dominant successor's (compared by structure).</summary>
     public void Register(StateBase entry)
     {
         lock (_sync)
@@ -75,18 +76,18 @@ internal sealed class SharedStateTokens
     }
 
     /// <summary>An indexed state with exactly this residual language, if any.</summary>
-    public StateBase? WithLanguage(string language)
+    public StateBase? WithLanguage(RegexNode language)
     {
         lock (_sync) return _byLanguage.GetValueOrDefault(language);
     }
 
     /// <summary>Indexed states whose dominant successor has this residual language.</summary>
-    public StateBase[] WithDominant(string dominant)
+    public StateBase[] WithDominant(RegexNode dominant)
     {
         lock (_sync) return _byDominant.TryGetValue(dominant, out var list) ? [.. list] : [];
     }
 
-    private static void Add(Dictionary<string, List<StateBase>> index, string key, StateBase entry)
+    private static void Add(Dictionary<RegexNode, List<StateBase>> index, RegexNode key, StateBase entry)
     {
         if (!index.TryGetValue(key, out var list)) index[key] = list = [];
         if (list.Count >= CandidatesPerKey) list.RemoveAt(0);
@@ -98,7 +99,7 @@ internal sealed class SharedStateTokens
 /// <param name="Table">The terminal table the state belongs to.</param>
 /// <param name="State">The DFA state.</param>
 /// <param name="Tokens">Its token data (dense <see cref="StateTokens.Inside"/>).</param>
-/// <param name="Language">The key of the state's residual language (a regex derivative).</param>
-/// <param name="ChildLanguages">Residual language key after each root child's byte (null: dead or unknown).</param>
+/// <param name="Language">The state's residual language (a regex derivative, as far as tokens see).</param>
+/// <param name="ChildLanguages">Residual language after each root child's byte (null: dead or unknown).</param>
 /// <param name="Dominant">The successor language covering the most tokens.</param>
-internal sealed record StateBase(TerminalTable Table, int State, StateTokens Tokens, string Language, string?[] ChildLanguages, string? Dominant);
+internal sealed record StateBase(TerminalTable Table, int State, StateTokens Tokens, RegexNode Language, RegexNode?[] ChildLanguages, RegexNode? Dominant);

@@ -11,15 +11,17 @@ internal sealed partial class TerminalTable
     internal static int MinSharedWeight = 4_096;
 
     private readonly object _languageSync = new();
-    private readonly Dictionary<int, string?> _languages = [];
+    private readonly Dictionary<int, RegexNode?> _languages = [];
     private readonly Dictionary<int, RegexNode?> _derivatives = [];
 
     /// <summary>
-    /// The key of state <paramref name="state"/>'s residual language (the pattern's derivative by a
-    /// byte path to the state) as far as tokens can see (up to the longest token), or null when unknown.
-    /// Equal keys in any two terminals mean equal behaviour on every token, hence equal token tables.
+    /// State <paramref name="state"/>'s residual language (the pattern's derivative by a byte path to the state) as
+    /// far as tokens can see (up to the longest token), or null when unknown. Languages are compared by structure
+    /// (<see cref="StructuralComparer"/>): structurally equal languages in any two terminals mean equal behaviour on
+    /// every token, hence equal token tables. No key string is built: those were most of the bytes a dense cold step
+    /// left behind for the young collections to copy (a string per state, next to the node that already says it).
     /// </summary>
-    public string? LanguageOf(int state)
+    public RegexNode? LanguageOf(int state)
     {
         if (state == LazyDfa.Dead) return null;
         lock (_languageSync)
@@ -28,19 +30,22 @@ internal sealed partial class TerminalTable
         }
         var d = DerivativeOf(state);
         // Token tables look at most one token ahead, so the language only matters up to the longest token.
-        string? key = d is null || RegexDerivative.IsNothing(d) ? null : RegexDerivative.WithinDepth(d, _vocab.Trie.MaxDepth).Key;
+        var language = d is null || RegexDerivative.IsNothing(d) ? null : RegexDerivative.WithinDepth(d, _vocab.Trie.MaxDepth);
         lock (_languageSync)
         {
             if (_languages.Count >= Limits.MaxDfaStates) _languages.Clear();
-            _languages[state] = key;
+            _languages[state] = language;
         }
-        return key;
+        return language;
     }
 
     private RegexNode? DerivativeOf(int state)
     {
         if (Dfa.DerivativeOf(state) is { } direct) return direct;
-        // Up the parent chain to a known derivative, then down again one byte at a time.
+        // Up the parent chain to a known derivative, then down again one byte at a time. Only the asked state's
+        // derivative is kept: keeping every state on the way held a regex per state of every NFA terminal whose dense
+        // states were asked for (about a fifth of what the cold steps of the largest schema replay left for the young collections to copy), while
+        // the states asked for are mostly a dense state and its successors, one byte below it.
         var path = new Stack<(int State, byte Byte)>();
         RegexNode? d;
         int s = state;
@@ -63,11 +68,11 @@ internal sealed partial class TerminalTable
         {
             var (child, b) = path.Pop();
             d = d is null ? null : RegexDerivative.Derive(d, b);
-            lock (_languageSync)
-            {
-                if (_derivatives.Count >= Limits.MaxDfaStates) _derivatives.Clear();
-                _derivatives[child] = d;
-            }
+        }
+        lock (_languageSync)
+        {
+            if (_derivatives.Count >= Limits.MaxDfaStates) _derivatives.Clear();
+            _derivatives[state] = d;
         }
         return d;
     }
@@ -78,7 +83,7 @@ internal sealed partial class TerminalTable
     private StateTokens Build(int q) => TryBuildWithoutWalk(q, out var plan) ?? FinishWalk(plan, Walk(q));
 
     /// <summary>A state whose table needs a full trie walk, and what the walked table is indexed under (see <see cref="FinishWalk"/>).</summary>
-    internal readonly record struct WalkPlan(TerminalTable Table, int State, string? Language, string?[]? ChildLanguages, string? Dominant)
+    internal readonly record struct WalkPlan(TerminalTable Table, int State, RegexNode? Language, RegexNode?[]? ChildLanguages, RegexNode? Dominant)
     {
         /// <summary>Whether the walked table may be indexed for other terminals (the state keeps many tokens alive).</summary>
         public bool Dense => ChildLanguages is not null;
@@ -99,7 +104,7 @@ internal sealed partial class TerminalTable
             if (Dfa.Step(q, trie.Label[children[k]]) != LazyDfa.Dead) aliveWeight += weights[k];
         }
         if (aliveWeight < MinSharedWeight) return null;
-        string? own = LanguageOf(q);
+        var own = LanguageOf(q);
         if (own is null) return null;
         if (shared.WithLanguage(own) is { } same)
         {
@@ -107,11 +112,11 @@ internal sealed partial class TerminalTable
             return same.Tokens;
         }
 
-        var childLanguages = new string?[children.Length];
-        var byLanguage = new Dictionary<string, long>(StringComparer.Ordinal);
+        var childLanguages = new RegexNode?[children.Length];
+        var byLanguage = new Dictionary<RegexNode, long>(StructuralComparer.Instance);
         // Bytes of one class lead to the same state: one language lookup per class.
         var classes = Dfa.ByteClasses;
-        var perClass = new (bool Known, string? Language)[Dfa.ClassCount];
+        var perClass = new (bool Known, RegexNode? Language)[Dfa.ClassCount];
         for (int k = 0; k < children.Length; k++)
         {
             byte b = trie.Label[children[k]];
@@ -121,7 +126,7 @@ internal sealed partial class TerminalTable
             childLanguages[k] = language;
             if (language is not null) byLanguage[language] = byLanguage.GetValueOrDefault(language) + weights[k];
         }
-        string? dominant = null;
+        RegexNode? dominant = null;
         long dominantWeight = -1;
         foreach (var (language, w) in byLanguage)
         {
@@ -142,7 +147,7 @@ internal sealed partial class TerminalTable
                 long score = 0;
                 for (int k = 0; k < children.Length; k++)
                 {
-                    if (childLanguages[k] is { } l && string.Equals(l, candidate.ChildLanguages[k], StringComparison.Ordinal)) score += weights[k];
+                    if (childLanguages[k] is { } l && candidate.ChildLanguages[k] is { } c && StructuralComparer.Instance.Equals(l, c)) score += weights[k];
                 }
                 if (score > bestScore)
                 {
@@ -172,7 +177,7 @@ internal sealed partial class TerminalTable
     private bool SameLanguage(int a, TerminalTable other, int s)
     {
         var la = LanguageOf(a);
-        return la is not null && string.Equals(la, other.LanguageOf(s), StringComparison.Ordinal);
+        return la is not null && other.LanguageOf(s) is { } ls && StructuralComparer.Instance.Equals(la, ls);
     }
 
     // The table of state q as a difference from a dense indexed state. Walks the trie with both
@@ -180,7 +185,7 @@ internal sealed partial class TerminalTable
     // data holds there). Where only one side is alive, the tokens below differ; where both are, only
     // the accept nodes can. Null when the difference outgrows its limits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens? TryDifference(int q, StateBase b, string?[] childLanguages)
+    private StateTokens? TryDifference(int q, StateBase b, RegexNode?[] childLanguages)
     {
         // Per-thread scratch, taken for the call (a cold step may compute many differences, and these lists and the
         // stack were a good part of what such steps allocated); dropped when the call throws.
@@ -213,7 +218,7 @@ internal sealed partial class TerminalTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens? DifferenceWith(int q, StateBase b, string?[] childLanguages, DifferenceScratch scratch)
+    private StateTokens? DifferenceWith(int q, StateBase b, RegexNode?[] childLanguages, DifferenceScratch scratch)
     {
         var trie = _vocab.Trie;
         var label = trie.Label;
@@ -231,7 +236,7 @@ internal sealed partial class TerminalTable
         for (int k = 0; k < roots.Length; k++)
         {
             // Root children whose successors have equal languages on both sides need no visit.
-            if (childLanguages[k] is { } l && string.Equals(l, b.ChildLanguages[k], StringComparison.Ordinal)) continue;
+            if (childLanguages[k] is { } l && b.ChildLanguages[k] is { } bl && StructuralComparer.Instance.Equals(l, bl)) continue;
             int c = roots[k];
             stack.Push((c, Dfa.Step(q, label[c]), otherDfa.Step(b.State, label[c])));
         }

@@ -83,7 +83,7 @@ internal sealed partial class TerminalTable
     {
         List<WalkPlan>? walks = null;
         List<(TerminalTable Table, int State)>? later = null;
-        HashSet<string>? dominants = null;
+        HashSet<RegexNode>? dominants = null;
         foreach (var (table, q) in pending)
         {
             lock (table._sync)
@@ -95,7 +95,7 @@ internal sealed partial class TerminalTable
                     table.Publish(q, st);
                     continue;
                 }
-                bool sameDominant = plan.Dominant is { } d && !(dominants ??= new HashSet<string>(StringComparer.Ordinal)).Add(d);
+                bool sameDominant = plan.Dominant is { } d && !(dominants ??= new HashSet<RegexNode>(StructuralComparer.Instance)).Add(d);
                 if (!plan.Dense || sameDominant || walks?.Count >= MaxBatchedWalks)
                 {
                     (later ??= []).Add((table, q));

@@ -1,4 +1,5 @@
 using System.Text;
+using ConstrainedDecoding.Automata;
 using ConstrainedDecoding.Matching;
 using ConstrainedDecoding.Testing;
 using ConstrainedDecoding.Vocabulary;
@@ -101,6 +102,77 @@ public class SharedStateTokensTests
         long hits = vocab.Tables.Boundaries.Hits;
         RandomWalks(compiler.CompileLark(Complement), vocab, seed: 7);
         Assert.True(vocab.Tables.Boundaries.Hits > hits);
+    }
+
+    [Theory]
+    [InlineData("\"(ab|ac[a-z]*|[d-z]{1,6}|n[a-z]?m)\":[0-9]+")]
+    [InlineData("[a-c]*a[a-c]{3}|(abc)+")]
+    public void Language_of_a_state_asked_for_before_its_ancestors_behaves_like_the_state(string pattern)
+    {
+        // States are asked for deepest first, so that none of the states on the way has a known derivative: every
+        // language comes from a walk up to the initial state. Each must accept and keep alive exactly the strings the
+        // state does, up to the longest token (as far as a token table looks).
+        var vocab = Vocabulary();
+        var table = new TerminalTable(ConstrainedDecoding.Regex.RegexParser.Parse(pattern), vocab);
+        var dfa = table.Dfa;
+        byte[] alphabet = "\"abcdmnz:09x"u8.ToArray();
+        var rng = new Random(17);
+        var states = new List<int>();
+        for (int walk = 0; walk < 200; walk++)
+        {
+            int q = LazyDfa.Initial;
+            int length = rng.Next(1, 12);
+            for (int i = 0; i < length; i++)
+            {
+                // A random byte among those that keep the walk alive.
+                var alive = alphabet.Select(b => dfa.Step(q, b)).Where(t => t != LazyDfa.Dead).ToArray();
+                if (alive.Length == 0) break;
+                q = alive[rng.Next(alive.Length)];
+                if (!states.Contains(q)) states.Add(q);
+            }
+        }
+        Assert.True(states.Count > 10, $"only {states.Count} states reached");
+        int depth = Math.Min(vocab.Trie.MaxDepth, 6);
+        int checkedStrings = 0;
+        for (int k = states.Count - 1; k >= 0; k--)
+        {
+            int q = states[k];
+            var language = table.LanguageOf(q);
+            Assert.NotNull(language);
+            for (int n = 0; n < 60; n++)
+            {
+                var text = new byte[rng.Next(0, depth + 1)];
+                for (int i = 0; i < text.Length; i++) text[i] = alphabet[rng.Next(alphabet.Length)];
+                int s = q;
+                foreach (byte b in text) s = dfa.Step(s, b);
+                Assert.Equal(s != LazyDfa.Dead, ReferenceRegexMatcher.IsViablePrefix(language, text));
+                Assert.Equal(s != LazyDfa.Dead && dfa.IsAccepting(s), ReferenceRegexMatcher.IsMatch(language, text));
+                checkedStrings++;
+            }
+        }
+        Assert.True(checkedStrings > 600);
+        Assert.Null(table.LanguageOf(LazyDfa.Dead));
+    }
+
+    [Fact]
+    public void Languages_of_different_terminals_are_equal_exactly_when_their_structure_is()
+    {
+        var vocab = Vocabulary();
+        TerminalTable Table(string pattern) => new(ConstrainedDecoding.Regex.RegexParser.Parse(pattern), vocab);
+        ConstrainedDecoding.Regex.RegexNode After(TerminalTable table, string prefix)
+        {
+            int q = LazyDfa.Initial;
+            foreach (byte b in Encoding.UTF8.GetBytes(prefix)) q = table.Dfa.Step(q, b);
+            return table.LanguageOf(q)!;
+        }
+        var comparer = ConstrainedDecoding.Regex.StructuralComparer.Instance;
+        var a = After(Table("\"a[b-d]*\""), "\"a");
+        var x = After(Table("\"x[b-d]*\""), "\"x");
+        var wider = After(Table("\"a[b-e]*\""), "\"a");
+        Assert.NotSame(a, x);
+        Assert.True(comparer.Equals(a, x));
+        Assert.Equal(comparer.GetHashCode(a), comparer.GetHashCode(x));
+        Assert.False(comparer.Equals(a, wider));
     }
 
     [Fact]
