@@ -35,7 +35,10 @@ internal sealed class LazyDfa
     // index is under _sync. At most one set per state, so bounded by Limits.MaxDfaStates.
     private const int EmptyLiveSet = 0;
     private ByteSet[] _liveSets;
-    private readonly Dictionary<ByteSet, int> _liveSetIds;
+    // The sets by hash (under _sync): open addressing over a power-of-two table of set index + 1 (0: empty), at most
+    // half full. Many automata have a set for nearly every state (a key other than some names: one per place in the
+    // names), and a dictionary cost 48 bytes a set next to the 32 of the set itself.
+    private int[] _liveSetTable = new int[16];
     private int _liveSetCount;
     // Per state, under _sync: where its NFA subset lies, its parent, and the next state whose subset has the same hash.
     private StateData[] _data;
@@ -64,8 +67,10 @@ internal sealed class LazyDfa
     private int _stackTop;
     private int[] _closure = [];
     private int _closureLength;
-    // Subset hash to the newest state with that hash; older ones follow StateData.NextSameHash.
-    private readonly Dictionary<ulong, int> _byHash = [];
+    // States by subset hash (under _sync): a power-of-two table of the newest state in each bucket, older ones
+    // following StateData.NextInBucket, each state keeping its hash. Grown at one state per bucket. (A dictionary of
+    // hashes cost 28 bytes a state and more objects for the young collections to copy; this costs 4 to 8.)
+    private int[] _buckets = [];
     private readonly ulong _subsetHashMask;
 
     /// <summary>Builds the automaton of <paramref name="pattern"/>.</summary>
@@ -125,8 +130,8 @@ internal sealed class LazyDfa
         // Dead state (id 0 unused).
         _liveSets = new ByteSet[8];
         _liveSets[EmptyLiveSet] = ByteSet.Empty;
-        _liveSetIds = new() { [ByteSet.Empty] = EmptyLiveSet };
         _liveSetCount = 1;
+        PlaceLiveSet(EmptyLiveSet);
         _info[Dead] = new StateInfo(false, EmptyLiveSet);
         for (int c = 0; c < _classCount; c++) _narrow[Dead * _classCount + c] = Dead;
         _count = 2;
@@ -229,6 +234,15 @@ internal sealed class LazyDfa
         return Volatile.Read(ref _liveSets)[id];
     }
 
+    /// <summary>Number of distinct live-byte sets of the states built so far (the empty set included).</summary>
+    internal int LiveSetCount
+    {
+        get
+        {
+            lock (_sync) return _liveSetCount;
+        }
+    }
+
     /// <summary>Whether any byte keeps the state alive.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool CanContinue(int state) => Volatile.Read(ref _info)[state].LiveSet != EmptyLiveSet;
@@ -269,21 +283,13 @@ internal sealed class LazyDfa
             {
                 var closure = _closure.AsSpan(0, length);
                 ulong h = SpanHash.Of(closure) & _subsetHashMask;
-                result = 0;
-                bool seenHash = _byHash.TryGetValue(h, out int newest);
-                for (int s = seenHash ? newest : 0; s != 0; s = _data[s].NextSameHash)
-                {
-                    if (SetOf(s).SequenceEqual(closure))
-                    {
-                        result = s;
-                        break;
-                    }
-                }
+                uint folded = (uint)(h ^ (h >> 32));
+                result = FindSubset(closure, folded);
                 if (result == 0)
                 {
                     result = AddState(closure, state, b, closure.BinarySearch(_nfa.Accept) >= 0, LiveBytes(closure));
-                    _data[result].NextSameHash = seenHash ? newest : 0;
-                    _byHash[h] = result;
+                    _data[result].Hash = folded;
+                    IndexSubset(result);
                 }
             }
             PublishTransition(idx, result);
@@ -292,12 +298,52 @@ internal sealed class LazyDfa
     }
 
 
+    // Under _sync: the state whose subset is `set` (with folded hash h), or 0.
+    private int FindSubset(ReadOnlySpan<int> set, uint h)
+    {
+        if (_buckets.Length == 0) return 0;
+        for (int s = _buckets[Bucket(h)]; s != 0; s = _data[s].NextInBucket)
+        {
+            if (_data[s].Hash == h && SetOf(s).SequenceEqual(set)) return s;
+        }
+        return 0;
+    }
+
+    // Under _sync: adds a new subset state to the hash table, growing it (and re-chaining every indexed state) when
+    // the states outnumber the buckets.
+    private void IndexSubset(int state)
+    {
+        int indexed = state - Initial; // subset states after the initial one, this one included
+        if (indexed > _buckets.Length)
+        {
+            _buckets = new int[Math.Max(16, _buckets.Length * 2)];
+            for (int s = Initial + 1; s < state; s++) Chain(s);
+        }
+        Chain(state);
+    }
+
+    private void Chain(int state)
+    {
+        ref int head = ref _buckets[Bucket(_data[state].Hash)];
+        _data[state].NextInBucket = head;
+        head = state;
+    }
+
+    private int Bucket(uint h) => (int)(h & (uint)(_buckets.Length - 1));
+
     // Under _sync (or in the constructor): the index of a live-byte set, added when new. The array is published
     // before any state that uses a new index, so a reader that sees the state sees the set.
     private int LiveSetId(ByteSet set)
     {
-        if (_liveSetIds.TryGetValue(set, out int id)) return id;
-        id = _liveSetCount;
+        int mask = _liveSetTable.Length - 1;
+        int slot = set.GetHashCode() & mask;
+        while (_liveSetTable[slot] != 0)
+        {
+            int known = _liveSetTable[slot] - 1;
+            if (_liveSets[known] == set) return known;
+            slot = (slot + 1) & mask;
+        }
+        int id = _liveSetCount;
         if (id == _liveSets.Length)
         {
             var bigger = new ByteSet[id * 2];
@@ -305,9 +351,25 @@ internal sealed class LazyDfa
             Volatile.Write(ref _liveSets, bigger);
         }
         _liveSets[id] = set;
-        _liveSetIds[set] = id;
         _liveSetCount = id + 1;
+        if (_liveSetCount * 2 > _liveSetTable.Length)
+        {
+            _liveSetTable = new int[_liveSetTable.Length * 2];
+            for (int i = 0; i < _liveSetCount; i++) PlaceLiveSet(i);
+        }
+        else
+        {
+            _liveSetTable[slot] = id + 1;
+        }
         return id;
+    }
+
+    private void PlaceLiveSet(int id)
+    {
+        int mask = _liveSetTable.Length - 1;
+        int slot = _liveSets[id].GetHashCode() & mask;
+        while (_liveSetTable[slot] != 0) slot = (slot + 1) & mask;
+        _liveSetTable[slot] = id + 1;
     }
 
     // Under _sync: writes a computed transition where readers look for it.
@@ -475,11 +537,12 @@ internal sealed class LazyDfa
 
     private struct StateData
     {
+        public uint Hash; // of the subset (folded to 32 bits: only a filter before comparing subsets)
         public int Chunk;
         public int Offset;
         public int Length;
         public int Parent;
-        public int NextSameHash;
+        public int NextInBucket;
         public byte ViaByte;
     }
 }

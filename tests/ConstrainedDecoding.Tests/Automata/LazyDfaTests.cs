@@ -26,7 +26,9 @@ public class LazyDfaTests
     {
         // With the hash narrowed to a few values (or one), every lookup walks a chain of states with equal hashes:
         // the automaton must still find the state with the same subset, never a different one, and never add one twice.
-        foreach (var pattern in s_patterns)
+        // The last pattern has more states than the hash table's first size, so the table grows and re-chains them.
+        int most = 0;
+        foreach (var pattern in s_patterns.Append("[ab]*a[ab]{4}"))
         {
             var regex = RegexParser.Parse(pattern);
             var full = new LazyDfa(regex, useDerivatives: false);
@@ -40,8 +42,48 @@ public class LazyDfaTests
                 Assert.Equal(matches, b != LazyDfa.Dead && narrow.IsAccepting(b));
             }
             Assert.Equal(full.StateCount, narrow.StateCount);
+            // One state per distinct subset (plus the unused id 0, the dead and the initial state): none added twice.
+            Assert.Equal(3 + DistinctSubsets(regex, AllStrings(6)), narrow.StateCount);
             Assert.True(narrow.StateCount > 4, $"{pattern}: {narrow.StateCount} states");
+            most = Math.Max(most, narrow.StateCount);
         }
+        Assert.True(most > 32, $"at most {most} states");
+    }
+
+    // Reference subset construction (closures kept as the automaton keeps them: states with a live byte edge and the
+    // accept state): the number of distinct subsets the inputs reach after at least one byte.
+    private static int DistinctSubsets(RegexNode regex, IEnumerable<byte[]> inputs)
+    {
+        var nfa = Nfa.Build(regex);
+        int[] Closure(IEnumerable<int> seeds)
+        {
+            var seen = new HashSet<int>();
+            var stack = new Stack<int>(seeds.Where(s => nfa.Live[s] && seen.Add(s)));
+            var kept = new List<int>();
+            while (stack.Count > 0)
+            {
+                int s = stack.Pop();
+                if ((nfa.ByteTarget[s] >= 0 && nfa.Live[nfa.ByteTarget[s]]) || s == nfa.Accept) kept.Add(s);
+                foreach (int e in new[] { nfa.Eps1[s], nfa.Eps2[s] })
+                {
+                    if (e >= 0 && nfa.Live[e] && seen.Add(e)) stack.Push(e);
+                }
+            }
+            kept.Sort();
+            return [.. kept];
+        }
+        var subsets = new HashSet<string>();
+        foreach (var input in inputs)
+        {
+            var current = Closure([nfa.Start]);
+            foreach (byte b in input)
+            {
+                current = Closure(current.Where(s => nfa.ByteTarget[s] >= 0 && nfa.Live[nfa.ByteTarget[s]] && nfa.ByteSets[nfa.ByteSetId[s]].Contains(b)).Select(s => nfa.ByteTarget[s]));
+                if (current.Length == 0) break;
+                subsets.Add(string.Join(",", current));
+            }
+        }
+        return subsets.Count;
     }
 
     [Fact]
@@ -94,8 +136,12 @@ public class LazyDfaTests
     public void Live_bytes_of_every_state_are_the_bytes_that_keep_it_alive(bool derivatives)
     {
         // States share their live-byte sets by index: each state must still report exactly its own.
-        foreach (var pattern in s_patterns.Append("[a-c]{0,3}d|b+c*|(ab){2,}"))
+        // The last pattern has a live-byte set per letter after the x (more than the sets found by a scan).
+        var letters = string.Concat(Enumerable.Range(0, 20).Select(k => $"|{(char)('a' + k)}[a-{(char)('b' + k)}]"));
+        int mostSets = 0;
+        foreach (var pattern in s_patterns.Append("[a-c]{0,3}d|b+c*|(ab){2,}").Append($"x({letters[1..]})y"))
         {
+            var distinct = new HashSet<ByteSet>();
             var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: derivatives);
             Assert.False(dfa.IsEmptyLanguage);
             var frontier = new Queue<int>([LazyDfa.Initial]);
@@ -104,6 +150,7 @@ public class LazyDfaTests
             {
                 int q = frontier.Dequeue();
                 var live = dfa.LiveBytes(q);
+                distinct.Add(live);
                 bool any = false;
                 for (int b = 0; b < 256; b++)
                 {
@@ -115,7 +162,12 @@ public class LazyDfaTests
                 Assert.Equal(any, dfa.CanContinue(q));
             }
             Assert.True(seen.Count > 2, pattern);
+            // Each distinct set is stored once (the dead state's empty set is always there).
+            distinct.Add(ByteSet.Empty);
+            Assert.Equal(distinct.Count, dfa.LiveSetCount);
+            mostSets = Math.Max(mostSets, distinct.Count);
         }
+        Assert.True(mostSets > 20, $"at most {mostSets} distinct live-byte sets");
     }
 
     [Fact]
