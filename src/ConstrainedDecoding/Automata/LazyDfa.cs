@@ -270,8 +270,8 @@ internal sealed class LazyDfa
             BeginClosure();
             foreach (int s in SetOf(state))
             {
-                int target = _nfa.ByteTarget[s];
-                if (target >= 0 && _nfa.Live[target] && _nfa.ByteSets[_nfa.ByteSetId[s]].Contains(b)) Seed(target);
+                int target = _nfa.ByteTarget(s);
+                if (target >= 0 && _nfa.Live[target] && _nfa.ByteSets[_nfa.ByteSetId(s)].Contains(b)) Seed(target);
             }
             int length = FinishClosure();
             int result;
@@ -452,8 +452,8 @@ internal sealed class LazyDfa
         var bytes = ByteSet.Empty;
         foreach (int s in set)
         {
-            int target = _nfa.ByteTarget[s];
-            if (target >= 0 && _nfa.Live[target]) bytes = bytes.Union(_nfa.ByteSets[_nfa.ByteSetId[s]]);
+            int target = _nfa.ByteTarget(s);
+            if (target >= 0 && _nfa.Live[target]) bytes = bytes.Union(_nfa.ByteSets[_nfa.ByteSetId(s)]);
         }
         return bytes;
     }
@@ -514,9 +514,9 @@ internal sealed class LazyDfa
         while (_stackTop > 0)
         {
             int s = _stack[--_stackTop];
-            int bt = nfa.ByteTarget[s];
+            int bt = nfa.ByteTarget(s);
             if ((bt >= 0 && nfa.Live[bt]) || s == nfa.Accept) _closure[_closureLength++] = s;
-            int e1 = nfa.Eps1[s], e2 = nfa.Eps2[s];
+            int e1 = nfa.Eps1(s), e2 = nfa.Eps2(s);
             if (e1 >= 0) Seed(e1);
             if (e2 >= 0) Seed(e2);
         }

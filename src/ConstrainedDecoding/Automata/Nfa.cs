@@ -4,16 +4,26 @@ using ConstrainedDecoding.Regex;
 namespace ConstrainedDecoding.Automata;
 
 /// <summary>
-/// A Thompson NFA over bytes with one accept state, built from a <see cref="RegexNode"/>. States are
-/// ints in flat arrays: each state has at most one byte edge (to <see cref="ByteTarget"/> on the
-/// bytes of set <see cref="ByteSetId"/>) and at most two ε edges.
+/// A Thompson NFA over bytes with one accept state, built from a <see cref="RegexNode"/>. Each state has at most one
+/// byte edge (to <see cref="ByteTarget"/> on the bytes of set <see cref="ByteSetId"/>) and at most two ε edges
+/// (<see cref="Eps1"/>, <see cref="Eps2"/>); -1 for none.
 /// </summary>
+/// <remarks>
+/// Once built, the four numbers of a state are kept together in one array, each as its value + 1 (0: none), in 16
+/// bits while the automaton has fewer than 65,535 states (nearly all: terminals whose automaton would be larger use
+/// derivatives) and in 32 bits otherwise: a quarter of the bytes and objects four separate int arrays took, which the
+/// young collections copied for every terminal a schema compiles.
+/// </remarks>
 internal sealed class Nfa
 {
-    public int[] Eps1;
-    public int[] Eps2;
-    public int[] ByteTarget;
-    public int[] ByteSetId;
+    // Build arrays (the thread's scratch while building; null once built).
+    private int[] _eps1;
+    private int[] _eps2;
+    private int[] _byteTarget;
+    private int[] _byteSetId;
+    // The built automaton: four numbers a state (ε1, ε2, byte target, byte set id), each + 1; exactly one is set.
+    private ushort[]? _narrow;
+    private int[]? _wide;
     public readonly List<ByteSet> ByteSets = [];
     // Only needed while building (set ids are assigned once per distinct set); dropped after.
     private Dictionary<ByteSet, int>? _byteSetIds = [];
@@ -37,8 +47,36 @@ internal sealed class Nfa
         var scratch = t_scratch;
         t_scratch = null;
         scratch ??= [new int[64], new int[64], new int[64], new int[64]];
-        (Eps1, Eps2, ByteTarget, ByteSetId) = (scratch[0], scratch[1], scratch[2], scratch[3]);
+        (_eps1, _eps2, _byteTarget, _byteSetId) = (scratch[0], scratch[1], scratch[2], scratch[3]);
     }
+
+    /// <summary>Most states whose edges are kept in 16 bits (value + 1 up to 65,535).</summary>
+    internal const int NarrowStates = ushort.MaxValue - 1;
+
+    /// <summary>Whether the edges are kept in 16 bits.</summary>
+    internal bool IsNarrow => _narrow is not null;
+
+    /// <summary>States the packed edge array holds (the automaton's exact size once built).</summary>
+    internal int StoredStates => (_narrow?.Length ?? _wide!.Length) / 4;
+
+    /// <summary>First ε target of <paramref name="s"/>, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Eps1(int s) => Edge(s * 4);
+
+    /// <summary>Second ε target of <paramref name="s"/>, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int Eps2(int s) => Edge(s * 4 + 1);
+
+    /// <summary>Target of the byte edge of <paramref name="s"/>, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int ByteTarget(int s) => Edge(s * 4 + 2);
+
+    /// <summary>Index in <see cref="ByteSets"/> of the bytes of the byte edge of <paramref name="s"/>, or -1.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int ByteSetId(int s) => Edge(s * 4 + 3);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Edge(int i) => (_narrow is { } n ? n[i] : _wide![i]) - 1;
 
     public static Nfa Build(RegexNode node)
     {
@@ -53,21 +91,46 @@ internal sealed class Nfa
         }
         finally
         {
-            int[][] scratch = [nfa.Eps1, nfa.Eps2, nfa.ByteTarget, nfa.ByteSetId];
-            if (built)
-            {
-                nfa.Eps1 = nfa.Eps1[..nfa.Count];
-                nfa.Eps2 = nfa.Eps2[..nfa.Count];
-                nfa.ByteTarget = nfa.ByteTarget[..nfa.Count];
-                nfa.ByteSetId = nfa.ByteSetId[..nfa.Count];
-            }
+            int[][] scratch = [nfa._eps1, nfa._eps2, nfa._byteTarget, nfa._byteSetId];
+            if (built) nfa.Pack();
+            nfa._eps1 = nfa._eps2 = nfa._byteTarget = nfa._byteSetId = null!;
             // A failed build (a limit) drops its automaton: only the arrays go back, nothing is copied.
             if (scratch[0].Length <= ScratchStatesKept) t_scratch = scratch;
         }
         nfa.ComputeLive();
+        nfa.ByteSets.Capacity = nfa.ByteSets.Count;
         // Terminal automata live as long as their cached tables: the build-time index is not kept.
         nfa._byteSetIds = null;
         return nfa;
+    }
+
+    // Copies the build arrays out into the packed form, at the automaton's exact size.
+    private void Pack()
+    {
+        if (Count <= NarrowStates)
+        {
+            var packed = new ushort[Count * 4];
+            for (int s = 0, i = 0; s < Count; s++, i += 4)
+            {
+                packed[i] = (ushort)(_eps1[s] + 1);
+                packed[i + 1] = (ushort)(_eps2[s] + 1);
+                packed[i + 2] = (ushort)(_byteTarget[s] + 1);
+                packed[i + 3] = (ushort)(_byteSetId[s] + 1);
+            }
+            _narrow = packed;
+        }
+        else
+        {
+            var packed = new int[Count * 4];
+            for (int s = 0, i = 0; s < Count; s++, i += 4)
+            {
+                packed[i] = _eps1[s] + 1;
+                packed[i + 1] = _eps2[s] + 1;
+                packed[i + 2] = _byteTarget[s] + 1;
+                packed[i + 3] = _byteSetId[s] + 1;
+            }
+            _wide = packed;
+        }
     }
 
     private int NewState()
@@ -76,32 +139,32 @@ internal sealed class Nfa
         {
             throw new GrammarLimitException(nameof(Limits.MaxNfaStates), Limits.MaxNfaStates, "Terminal automaton size (NFA states; large bounded repeats multiply the body)");
         }
-        if (Count == Eps1.Length)
+        if (Count == _eps1.Length)
         {
             int n = Count * 2;
-            Array.Resize(ref Eps1, n);
-            Array.Resize(ref Eps2, n);
-            Array.Resize(ref ByteTarget, n);
-            Array.Resize(ref ByteSetId, n);
+            Array.Resize(ref _eps1, n);
+            Array.Resize(ref _eps2, n);
+            Array.Resize(ref _byteTarget, n);
+            Array.Resize(ref _byteSetId, n);
         }
-        Eps1[Count] = -1;
-        Eps2[Count] = -1;
-        ByteTarget[Count] = -1;
-        ByteSetId[Count] = -1;
+        _eps1[Count] = -1;
+        _eps2[Count] = -1;
+        _byteTarget[Count] = -1;
+        _byteSetId[Count] = -1;
         return Count++;
     }
 
     private void AddEps(int from, int to)
     {
-        if (Eps1[from] < 0) Eps1[from] = to;
-        else if (Eps2[from] < 0) Eps2[from] = to;
+        if (_eps1[from] < 0) _eps1[from] = to;
+        else if (_eps2[from] < 0) _eps2[from] = to;
         else
         {
             // Both ε slots used: chain through a fresh state.
             int mid = NewState();
-            Eps1[mid] = Eps2[from];
-            Eps2[mid] = to;
-            Eps2[from] = mid;
+            _eps1[mid] = _eps2[from];
+            _eps2[mid] = to;
+            _eps2[from] = mid;
         }
     }
 
@@ -137,8 +200,8 @@ internal sealed class Nfa
                     int e = NewState();
                     if (!bc.Set.IsEmpty)
                     {
-                        ByteTarget[s] = e;
-                        ByteSetId[s] = SetId(bc.Set);
+                        _byteTarget[s] = e;
+                        _byteSetId[s] = SetId(bc.Set);
                     }
                     return (s, e);
                 }
@@ -218,8 +281,8 @@ internal sealed class Nfa
             foreach (var (bytes, target) in d.EdgesOf(i))
             {
                 int x = NewState();
-                ByteTarget[x] = hub[target];
-                ByteSetId[x] = SetId(bytes);
+                _byteTarget[x] = hub[target];
+                _byteSetId[x] = SetId(bytes);
                 AddEps(hub[i], x);
             }
             if (d.Accepting[i]) AddEps(hub[i], end);
@@ -240,18 +303,18 @@ internal sealed class Nfa
             Array.Clear(revStart, 0, Count + 1);
             for (int i = 0; i < Count; i++)
             {
-                if (Eps1[i] >= 0) revStart[Eps1[i] + 1]++;
-                if (Eps2[i] >= 0) revStart[Eps2[i] + 1]++;
-                if (ByteTarget[i] >= 0) revStart[ByteTarget[i] + 1]++;
+                if (Eps1(i) >= 0) revStart[Eps1(i) + 1]++;
+                if (Eps2(i) >= 0) revStart[Eps2(i) + 1]++;
+                if (ByteTarget(i) >= 0) revStart[ByteTarget(i) + 1]++;
             }
             for (int i = 0; i < Count; i++) revStart[i + 1] += revStart[i];
             Array.Copy(revStart, fill, Count + 1);
             rev = pool.Rent(Math.Max(1, revStart[Count]));
             for (int i = 0; i < Count; i++)
             {
-                if (Eps1[i] >= 0) rev[fill[Eps1[i]]++] = i;
-                if (Eps2[i] >= 0) rev[fill[Eps2[i]]++] = i;
-                if (ByteTarget[i] >= 0) rev[fill[ByteTarget[i]]++] = i;
+                if (Eps1(i) >= 0) rev[fill[Eps1(i)]++] = i;
+                if (Eps2(i) >= 0) rev[fill[Eps2(i)]++] = i;
+                if (ByteTarget(i) >= 0) rev[fill[ByteTarget(i)]++] = i;
             }
             Live = new bool[Count];
             // Depth-first from the accept state over reversed edges; fill (no longer needed) is the stack.

@@ -11,8 +11,9 @@ internal sealed partial class TerminalTable
     internal static int MinSharedWeight = 4_096;
 
     private readonly object _languageSync = new();
-    private readonly Dictionary<int, RegexNode?> _languages = [];
-    private readonly Dictionary<int, RegexNode?> _derivatives = [];
+    // Created on first use (under _languageSync): most tables never have a dense state.
+    private Dictionary<int, RegexNode?>? _languages;
+    private Dictionary<int, RegexNode?>? _derivatives;
 
     /// <summary>
     /// State <paramref name="state"/>'s residual language (the pattern's derivative by a byte path to the state) as
@@ -26,13 +27,14 @@ internal sealed partial class TerminalTable
         if (state == LazyDfa.Dead) return null;
         lock (_languageSync)
         {
-            if (_languages.TryGetValue(state, out var known)) return known;
+            if (_languages is not null && _languages.TryGetValue(state, out var known)) return known;
         }
         var d = DerivativeOf(state);
         // Token tables look at most one token ahead, so the language only matters up to the longest token.
         var language = d is null || RegexDerivative.IsNothing(d) ? null : RegexDerivative.WithinDepth(d, _vocab.Trie.MaxDepth);
         lock (_languageSync)
         {
+            _languages ??= [];
             if (_languages.Count >= Limits.MaxDfaStates) _languages.Clear();
             _languages[state] = language;
         }
@@ -58,7 +60,7 @@ internal sealed partial class TerminalTable
             }
             lock (_languageSync)
             {
-                if (_derivatives.TryGetValue(s, out d)) break;
+                if (_derivatives is not null && _derivatives.TryGetValue(s, out d)) break;
             }
             if (!Dfa.TryGetParent(s, out int parent, out byte b)) return null;
             path.Push((s, b));
@@ -71,6 +73,7 @@ internal sealed partial class TerminalTable
         }
         lock (_languageSync)
         {
+            _derivatives ??= [];
             if (_derivatives.Count >= Limits.MaxDfaStates) _derivatives.Clear();
             _derivatives[state] = d;
         }

@@ -63,8 +63,8 @@ public class LazyDfaTests
             while (stack.Count > 0)
             {
                 int s = stack.Pop();
-                if ((nfa.ByteTarget[s] >= 0 && nfa.Live[nfa.ByteTarget[s]]) || s == nfa.Accept) kept.Add(s);
-                foreach (int e in new[] { nfa.Eps1[s], nfa.Eps2[s] })
+                if ((nfa.ByteTarget(s) >= 0 && nfa.Live[nfa.ByteTarget(s)]) || s == nfa.Accept) kept.Add(s);
+                foreach (int e in new[] { nfa.Eps1(s), nfa.Eps2(s) })
                 {
                     if (e >= 0 && nfa.Live[e] && seen.Add(e)) stack.Push(e);
                 }
@@ -78,7 +78,7 @@ public class LazyDfaTests
             var current = Closure([nfa.Start]);
             foreach (byte b in input)
             {
-                current = Closure(current.Where(s => nfa.ByteTarget[s] >= 0 && nfa.Live[nfa.ByteTarget[s]] && nfa.ByteSets[nfa.ByteSetId[s]].Contains(b)).Select(s => nfa.ByteTarget[s]));
+                current = Closure(current.Where(s => nfa.ByteTarget(s) >= 0 && nfa.Live[nfa.ByteTarget(s)] && nfa.ByteSets[nfa.ByteSetId(s)].Contains(b)).Select(s => nfa.ByteTarget(s)));
                 if (current.Length == 0) break;
                 subsets.Add(string.Join(",", current));
             }
