@@ -46,11 +46,10 @@ internal sealed class TokenSet
     /// <summary>Token ids in ascending order (sparse sets only).</summary>
     public ReadOnlySpan<int> Ids => _ids ?? throw new InvalidOperationException("A dense token set has no id list.");
 
-    /// <summary>Creates a set from a bitmask that the caller gives up (it may be kept as the dense form).</summary>
     /// <summary>
-    /// Allocates a long-lived cache array on the pinned object heap: cache contents survive every
-    /// collection, and keeping them out of gen0 means a young collection never has to copy them,
-    /// which keeps collection pauses out of the mask latency tail.
+    /// Allocates a long-lived cache array. An ordinary array: the pinned object heap kept these out of the young
+    /// collections, but every allocation there takes a lock that a background collection holds, and mask steps
+    /// waited on it (5 ms sleeps).
     /// </summary>
     public static T[] AllocateCacheArray<T>(int length) => length == 0 ? [] : new T[length];
 
@@ -77,6 +76,7 @@ internal sealed class TokenSet
     /// <summary>Whether the set is a plain bitmask (a valid base for <see cref="Difference"/>).</summary>
     public bool IsPlainBitmask => _bits is not null && _added.Length == 0 && _removed.Length == 0;
 
+    /// <summary>A set from a bitmask (copied) with <paramref name="count"/> members, kept as a bitmask.</summary>
     public static TokenSet FromBitmask(ReadOnlySpan<uint> bits, int count) =>
         // Dense sets keep only the bitmask: an id list of a 128k vocabulary would be a large-object allocation.
         FromBits(bits, count, denseAbove: bits.Length);
