@@ -80,46 +80,29 @@ internal sealed class DerivativeAutomaton
     // Visits the pattern as a DAG (shared subtrees once) until `visit` says stop; returns whether it never did.
     private static bool VisitOnce(RegexNode pattern, Func<RegexNode, bool> visit)
     {
-        // The set and stack are the thread's, taken for the call (every terminal and every regex-algebra operand is
-        // visited: a set per call was 3% of what an all-subset benchmark run allocated); kept only while small.
-        var (seen, stack) = t_visit ?? (new HashSet<RegexNode>(ReferenceEqualityComparer.Instance), new Stack<RegexNode>());
-        t_visit = null;
-        try
+        var seen = new HashSet<RegexNode>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<RegexNode>();
+        stack.Push(pattern);
+        while (stack.Count > 0)
         {
-            stack.Push(pattern);
-            while (stack.Count > 0)
+            var node = stack.Pop();
+            if (!seen.Add(node)) continue;
+            if (!visit(node)) return false;
+            switch (node)
             {
-                var node = stack.Pop();
-                if (!seen.Add(node)) continue;
-                if (!visit(node)) return false;
-                switch (node)
-                {
-                    case ConcatRegex c:
-                        foreach (var p in c.Parts) stack.Push(p);
-                        break;
-                    case AlternationRegex a:
-                        foreach (var b in a.Branches) stack.Push(b);
-                        break;
-                    case RepeatRegex r:
-                        stack.Push(r.Body);
-                        break;
-                }
+                case ConcatRegex c:
+                    foreach (var p in c.Parts) stack.Push(p);
+                    break;
+                case AlternationRegex a:
+                    foreach (var b in a.Branches) stack.Push(b);
+                    break;
+                case RepeatRegex r:
+                    stack.Push(r.Body);
+                    break;
             }
-            return true;
         }
-        finally
-        {
-            bool keep = seen.Count <= MaxVisitScratch;
-            seen.Clear();
-            stack.Clear();
-            if (keep) t_visit = (seen, stack);
-        }
+        return true;
     }
-
-    // Largest visit whose set a thread keeps for its next one.
-    private const int MaxVisitScratch = 4_096;
-
-    [ThreadStatic] private static (HashSet<RegexNode> Seen, Stack<RegexNode> Stack)? t_visit;
 
     // Thompson states the pattern would take (saturating, cached on the nodes); a large negative
     // number when it contains node kinds derivatives do not know, so that those always use the NFA.

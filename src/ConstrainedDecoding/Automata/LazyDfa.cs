@@ -105,12 +105,12 @@ internal sealed class LazyDfa
         }
         // Byte classes: refine the partition by every byte set of the pattern (distinct sets).
         // Each pass splits class c into (c, in set) and (c, not in set).
-        Span<int> cls = stackalloc int[256];
+        var cls = new int[256];
         int classes = 1;
-        Span<int> remap = stackalloc int[512];
+        var remap = new int[512];
         foreach (var set in byteSets)
         {
-            remap[..(classes * 2)].Fill(-1);
+            Array.Fill(remap, -1, 0, classes * 2);
             int next = 0;
             for (int b = 0; b < 256; b++)
             {

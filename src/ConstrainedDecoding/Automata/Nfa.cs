@@ -25,10 +25,8 @@ internal sealed class Nfa
     private ushort[]? _narrow;
     private int[]? _wide;
     public readonly List<ByteSet> ByteSets = [];
-    // Only needed while building (set ids are assigned once per distinct set): the thread's, taken for the build
-    // like the build arrays (one per automaton was 1% of what an all-subset benchmark run allocated).
-    private Dictionary<ByteSet, int>? _byteSetIds;
-    [ThreadStatic] private static Dictionary<ByteSet, int>? t_byteSetIds;
+    // Only needed while building (set ids are assigned once per distinct set); dropped after.
+    private Dictionary<ByteSet, int>? _byteSetIds = [];
     public int Count;
     public int Start;
     public int Accept;
@@ -50,8 +48,6 @@ internal sealed class Nfa
         t_scratch = null;
         scratch ??= [new int[64], new int[64], new int[64], new int[64]];
         (_eps1, _eps2, _byteTarget, _byteSetId) = (scratch[0], scratch[1], scratch[2], scratch[3]);
-        _byteSetIds = t_byteSetIds ?? [];
-        t_byteSetIds = null;
     }
 
     /// <summary>Most states whose edges are kept in 16 bits (value + 1 up to 65,535).</summary>
@@ -100,17 +96,11 @@ internal sealed class Nfa
             nfa._eps1 = nfa._eps2 = nfa._byteTarget = nfa._byteSetId = null!;
             // A failed build (a limit) drops its automaton: only the arrays go back, nothing is copied.
             if (scratch[0].Length <= ScratchStatesKept) t_scratch = scratch;
-            // Terminal automata live as long as their cached tables: the build-time index goes back to the thread.
-            var ids = nfa._byteSetIds!;
-            nfa._byteSetIds = null;
-            if (ids.Count <= 256)
-            {
-                ids.Clear();
-                t_byteSetIds = ids;
-            }
         }
         nfa.ComputeLive();
         nfa.ByteSets.Capacity = nfa.ByteSets.Count;
+        // Terminal automata live as long as their cached tables: the build-time index is not kept.
+        nfa._byteSetIds = null;
         return nfa;
     }
 

@@ -115,104 +115,56 @@ internal sealed partial class TerminalTable
             return same.Tokens;
         }
 
-        // Per-thread scratch for the successor languages, taken for the call: most calls end in a difference (or find
-        // no dominant language), and only a state that needs a full walk keeps a copy in its plan. (Three arrays and a
-        // dictionary per call were a tenth of what mask steps allocated.)
-        var scratch = t_languages ?? new LanguageScratch();
-        t_languages = null;
-        try
+        var childLanguages = new RegexNode?[children.Length];
+        var byLanguage = new Dictionary<RegexNode, long>(StructuralComparer.Instance);
+        // Bytes of one class lead to the same state: one language lookup per class.
+        var classes = Dfa.ByteClasses;
+        var perClass = new (bool Known, RegexNode? Language)[Dfa.ClassCount];
+        for (int k = 0; k < children.Length; k++)
         {
-            var childLanguages = scratch.Children(children.Length);
-            var byLanguage = scratch.ByLanguage;
-            // Bytes of one class lead to the same state: one language lookup per class.
-            var classes = Dfa.ByteClasses;
-            var perClass = scratch.PerClass(Dfa.ClassCount);
-            for (int k = 0; k < children.Length; k++)
+            byte b = trie.Label[children[k]];
+            ref var slot = ref perClass[classes[b]];
+            if (!slot.Known) slot = (true, LanguageOf(Dfa.Step(q, b)));
+            var language = slot.Language;
+            childLanguages[k] = language;
+            if (language is not null) byLanguage[language] = byLanguage.GetValueOrDefault(language) + weights[k];
+        }
+        RegexNode? dominant = null;
+        long dominantWeight = -1;
+        foreach (var (language, w) in byLanguage)
+        {
+            if (w > dominantWeight)
             {
-                byte b = trie.Label[children[k]];
-                ref var slot = ref perClass[classes[b]];
-                if (!slot.Known) slot = (true, LanguageOf(Dfa.Step(q, b)));
-                var language = slot.Language;
-                childLanguages[k] = language;
-                if (language is not null) byLanguage[language] = byLanguage.GetValueOrDefault(language) + weights[k];
+                dominant = language;
+                dominantWeight = w;
             }
-            RegexNode? dominant = null;
-            long dominantWeight = -1;
-            foreach (var (language, w) in byLanguage)
+        }
+        plan = new WalkPlan(this, q, own, childLanguages, dominant);
+
+        if (dominant is not null)
+        {
+            StateBase? best = null;
+            long bestScore = 0;
+            foreach (var candidate in shared.WithDominant(dominant))
             {
-                if (w > dominantWeight)
+                long score = 0;
+                for (int k = 0; k < children.Length; k++)
                 {
-                    dominant = language;
-                    dominantWeight = w;
+                    if (childLanguages[k] is { } l && candidate.ChildLanguages[k] is { } c && StructuralComparer.Instance.Equals(l, c)) score += weights[k];
+                }
+                if (score > bestScore)
+                {
+                    best = candidate;
+                    bestScore = score;
                 }
             }
-
-            if (dominant is not null)
+            if (best is not null && bestScore * 2 >= aliveWeight && TryDifference(q, best, childLanguages) is { } diff)
             {
-                StateBase? best = null;
-                long bestScore = 0;
-                foreach (var candidate in shared.WithDominant(dominant))
-                {
-                    long score = 0;
-                    for (int k = 0; k < children.Length; k++)
-                    {
-                        if (childLanguages[k] is { } l && candidate.ChildLanguages[k] is { } c && StructuralComparer.Instance.Equals(l, c)) score += weights[k];
-                    }
-                    if (score > bestScore)
-                    {
-                        best = candidate;
-                        bestScore = score;
-                    }
-                }
-                if (best is not null && bestScore * 2 >= aliveWeight && TryDifference(q, best, childLanguages) is { } diff)
-                {
-                    shared.CountDifference();
-                    return diff;
-                }
+                shared.CountDifference();
+                return diff;
             }
-            plan = new WalkPlan(this, q, own, childLanguages.ToArray(), dominant);
-            return null;
         }
-        finally
-        {
-            scratch.Clear();
-            t_languages = scratch;
-        }
-    }
-
-    [ThreadStatic] private static LanguageScratch? t_languages;
-
-    // Successor languages of one state (see TryBuildWithoutWalk); cleared after each use so that it holds no regex.
-    private sealed class LanguageScratch
-    {
-        private RegexNode?[] _children = [];
-        private int _childCount;
-        private (bool Known, RegexNode? Language)[] _perClass = [];
-        private int _classCount;
-
-        public readonly Dictionary<RegexNode, long> ByLanguage = new(StructuralComparer.Instance);
-
-        public Span<RegexNode?> Children(int count)
-        {
-            if (_children.Length < count) _children = new RegexNode?[count];
-            _childCount = count;
-            return _children.AsSpan(0, count);
-        }
-
-        public Span<(bool Known, RegexNode? Language)> PerClass(int count)
-        {
-            if (_perClass.Length < count) _perClass = new (bool, RegexNode?)[count];
-            _classCount = count;
-            return _perClass.AsSpan(0, count);
-        }
-
-        public void Clear()
-        {
-            _children.AsSpan(0, _childCount).Clear();
-            _perClass.AsSpan(0, _classCount).Clear();
-            _childCount = _classCount = 0;
-            ByLanguage.Clear();
-        }
+        return null;
     }
 
     // Indexes a walked dense table for other terminals' states; returns it.
@@ -236,7 +188,7 @@ internal sealed partial class TerminalTable
     // data holds there). Where only one side is alive, the tokens below differ; where both are, only
     // the accept nodes can. Null when the difference outgrows its limits.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens? TryDifference(int q, StateBase b, ReadOnlySpan<RegexNode?> childLanguages)
+    private StateTokens? TryDifference(int q, StateBase b, RegexNode?[] childLanguages)
     {
         // Per-thread scratch, taken for the call (a cold step may compute many differences, and these lists and the
         // stack were a good part of what such steps allocated); dropped when the call throws.
@@ -269,7 +221,7 @@ internal sealed partial class TerminalTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens? DifferenceWith(int q, StateBase b, ReadOnlySpan<RegexNode?> childLanguages, DifferenceScratch scratch)
+    private StateTokens? DifferenceWith(int q, StateBase b, RegexNode?[] childLanguages, DifferenceScratch scratch)
     {
         var trie = _vocab.Trie;
         var label = trie.Label;
