@@ -40,8 +40,11 @@ internal sealed class LazyDfa
     // names), and a dictionary cost 48 bytes a set next to the 32 of the set itself.
     private int[] _liveSetTable = new int[16];
     private int _liveSetCount;
-    // Per state, under _sync: where its NFA subset lies, its parent, and the next state whose subset has the same hash.
-    private StateData[] _data;
+    // Per state, under _sync: the state it was first reached from and the byte (parent << 8 | byte; Limits.MaxDfaStates
+    // keeps parent ids below 2^23), and for NFA subset states where its subset lies, its hash and the next state in
+    // its bucket (derivative states have no subset: 4 bytes a state instead of 28).
+    private int[] _parents;
+    private SubsetData[]? _data;
     // The NFA subsets of all states, packed one after another into a few chunks (an array per state was one more
     // object per state for young collections to copy, and a key per state in a dictionary of references).
     private readonly List<int[]> _setChunks = [];
@@ -126,7 +129,8 @@ internal sealed class LazyDfa
         for (int b = 0; b < 256; b++) _classOf[b] = (byte)cls[b];
         _narrow = new ushort[16 * _classCount];
         _info = new StateInfo[16];
-        _data = new StateData[16];
+        _parents = new int[16];
+        _data = _derivatives is null ? new SubsetData[16] : null;
         // Dead state (id 0 unused).
         _liveSets = new ByteSet[8];
         _liveSets[EmptyLiveSet] = ByteSet.Empty;
@@ -148,7 +152,7 @@ internal sealed class LazyDfa
             return;
         }
         var init = Closure([_nfa.Start]);
-        _data[Initial] = StoreSet(init);
+        _data![Initial] = StoreSet(init);
         _info[Initial] = new StateInfo(false, LiveSetId(LiveBytes(init)));
         _count = 3;
         if (init.Length == 0)
@@ -171,8 +175,8 @@ internal sealed class LazyDfa
                 viaByte = 0;
                 return false;
             }
-            parent = _data[state].Parent;
-            viaByte = _data[state].ViaByte;
+            parent = _parents[state] >> 8;
+            viaByte = (byte)_parents[state];
             return true;
         }
     }
@@ -288,7 +292,7 @@ internal sealed class LazyDfa
                 if (result == 0)
                 {
                     result = AddState(closure, state, b, closure.BinarySearch(_nfa.Accept) >= 0, LiveBytes(closure));
-                    _data[result].Hash = folded;
+                    _data![result].Hash = folded;
                     IndexSubset(result);
                 }
             }
@@ -302,9 +306,10 @@ internal sealed class LazyDfa
     private int FindSubset(ReadOnlySpan<int> set, uint h)
     {
         if (_buckets.Length == 0) return 0;
-        for (int s = _buckets[Bucket(h)]; s != 0; s = _data[s].NextInBucket)
+        var data = _data!;
+        for (int s = _buckets[Bucket(h)]; s != 0; s = data[s].NextInBucket)
         {
-            if (_data[s].Hash == h && SetOf(s).SequenceEqual(set)) return s;
+            if (data[s].Hash == h && SetOf(s).SequenceEqual(set)) return s;
         }
         return 0;
     }
@@ -324,7 +329,7 @@ internal sealed class LazyDfa
 
     private void Chain(int state)
     {
-        ref int head = ref _buckets[Bucket(_data[state].Hash)];
+        ref int head = ref _buckets[Bucket(_data![state].Hash)];
         _data[state].NextInBucket = head;
         head = state;
     }
@@ -390,7 +395,8 @@ internal sealed class LazyDfa
         {
             var info = new StateInfo[_info.Length * 2];
             Array.Copy(_info, info, _info.Length);
-            Array.Resize(ref _data, info.Length);
+            Array.Resize(ref _parents, info.Length);
+            if (_data is not null) Array.Resize(ref _data, info.Length);
             Volatile.Write(ref _info, info);
             if (_narrow is { } narrow && info.Length <= NarrowStates)
             {
@@ -413,17 +419,15 @@ internal sealed class LazyDfa
                 Volatile.Write(ref _narrow, null);
             }
         }
-        var data = StoreSet(closure);
-        data.Parent = parent;
-        data.ViaByte = viaByte;
-        _data[id] = data;
+        _parents[id] = parent << 8 | viaByte;
+        if (_data is not null) _data[id] = StoreSet(closure);
         _info[id] = new StateInfo(accept, LiveSetId(liveBytes));
         Volatile.Write(ref _count, id + 1);
         return id;
     }
 
     // Under _sync: appends a subset to the chunks (a subset longer than a chunk gets one of its own).
-    private StateData StoreSet(ReadOnlySpan<int> set)
+    private SubsetData StoreSet(ReadOnlySpan<int> set)
     {
         if (set.IsEmpty) return default;
         int[]? last = _setChunks.Count > 0 ? _setChunks[^1] : null;
@@ -435,7 +439,7 @@ internal sealed class LazyDfa
             _chunkUsed = 0;
         }
         set.CopyTo(last.AsSpan(_chunkUsed));
-        var data = new StateData { Chunk = _setChunks.Count - 1, Offset = _chunkUsed, Length = set.Length };
+        var data = new SubsetData { Chunk = _setChunks.Count - 1, Offset = _chunkUsed, Length = set.Length };
         _chunkUsed += set.Length;
         return data;
     }
@@ -443,7 +447,7 @@ internal sealed class LazyDfa
     // Under _sync: the NFA subset of a state (empty for Dead and for derivative states).
     private ReadOnlySpan<int> SetOf(int state)
     {
-        ref readonly var d = ref _data[state];
+        ref readonly var d = ref _data![state];
         return d.Length == 0 ? [] : _setChunks[d.Chunk].AsSpan(d.Offset, d.Length);
     }
 
@@ -535,14 +539,12 @@ internal sealed class LazyDfa
     // most of what the state table held, and young collections copied it for every new state).
     private readonly record struct StateInfo(bool Accept, int LiveSet);
 
-    private struct StateData
+    private struct SubsetData
     {
         public uint Hash; // of the subset (folded to 32 bits: only a filter before comparing subsets)
         public int Chunk;
         public int Offset;
         public int Length;
-        public int Parent;
         public int NextInBucket;
-        public byte ViaByte;
     }
 }

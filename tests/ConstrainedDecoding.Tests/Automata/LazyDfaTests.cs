@@ -89,10 +89,14 @@ public class LazyDfaTests
     [Fact]
     public void Every_state_is_reached_again_through_its_parent_chain()
     {
-        foreach (var pattern in s_patterns)
+        // Parents are stored as parent << 8 | byte: every state id the limit allows must fit.
+        Assert.True(Limits.MaxDfaStates < 1 << 23);
+        // Both kinds of state (NFA subsets, derivatives), and bytes above 0x7F on the way (é, ü in UTF-8).
+        var inputs = AllStrings(5).Concat(["éüx"u8.ToArray(), "üüé"u8.ToArray(), "éx"u8.ToArray()]).ToList();
+        foreach (var (pattern, derivatives) in s_patterns.Append("(é|ü)+x").SelectMany(p => new[] { (p, false), (p, true) }))
         {
-            var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: false);
-            foreach (var s in AllStrings(5)) dfa.Run(LazyDfa.Initial, s);
+            var dfa = new LazyDfa(RegexParser.Parse(pattern), useDerivatives: derivatives);
+            foreach (var s in inputs) dfa.Run(LazyDfa.Initial, s);
             for (int state = LazyDfa.Initial + 1; state < dfa.StateCount; state++)
             {
                 var path = new List<byte>();
