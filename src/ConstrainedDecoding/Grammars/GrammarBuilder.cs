@@ -18,7 +18,8 @@ public sealed class GrammarBuilder
 
     // Lowering state.
     private readonly List<GrammarTerminal> _terminals = [];
-    private readonly Dictionary<string, int> _terminalByKey = new(StringComparer.Ordinal);
+    // Terminals by pattern structure (equal structure, equal language): no key string is built for a pattern's nodes.
+    private readonly Dictionary<RegexNode, int> _terminalByPattern = new(StructuralComparer.Instance);
     private readonly Dictionary<string, int> _namedTerminalIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RegexNode> _resolvedTerminalPatterns = new(StringComparer.Ordinal);
     private readonly List<string> _nonterminals = [];
@@ -345,11 +346,11 @@ public sealed class GrammarBuilder
 
     private int TerminalFor(RegexNode pattern, string display)
     {
-        if (_terminalByKey.TryGetValue(pattern.Key, out int idx)) return idx;
+        if (_terminalByPattern.TryGetValue(pattern, out int idx)) return idx;
         idx = _terminals.Count;
         _terminals.Add(new GrammarTerminal(display, pattern, isIgnored: false,
             priority: _terminalDefs.TryGetValue(display, out var d) ? d.Priority : 0));
-        _terminalByKey[pattern.Key] = idx;
+        _terminalByPattern[pattern] = idx;
         return idx;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ConstrainedDecoding.Automata;
+using ConstrainedDecoding.Regex;
 using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Matching;
@@ -99,8 +100,8 @@ internal sealed class BoundaryTable
         if (!shared.TryGetValue(key, out var entry))
         {
             var bt = Compute(AcceptNodes(), expected);
-            var doubles = bt.Double.Length == 0 ? [] : new (int Node, string Pattern)[bt.Double.Length];
-            for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern.Key);
+            var doubles = bt.Double.Length == 0 ? [] : new (int Node, RegexNode Pattern)[bt.Double.Length];
+            for (int k = 0; k < doubles.Length; k++) doubles[k] = (bt.Double[k].Node, _grammar.TerminalTables[bt.Double[k].Terminal].Pattern);
             shared.GetOrAdd(key, new SharedBoundary(bt.Valid, doubles));
             return bt;
         }
@@ -300,5 +301,5 @@ internal readonly record struct ContextEntry(BoundaryTokens Boundary, int[] Doub
 /// </summary>
 internal readonly record struct SharedBoundaryKey(long TableId, int State, int Node, string Born);
 
-/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (canonical keys). A struct: the cache holds it inline.</summary>
-internal readonly record struct SharedBoundary(TokenSet Valid, (int Node, string Pattern)[] Doubles);
+/// <summary>A vocabulary-wide boundary entry; double boundaries name terminal patterns (matched by structure). A struct: the cache holds it inline.</summary>
+internal readonly record struct SharedBoundary(TokenSet Valid, (int Node, RegexNode Pattern)[] Doubles);

@@ -1,6 +1,7 @@
 using ConstrainedDecoding.Automata;
 using ConstrainedDecoding.Grammars;
 using ConstrainedDecoding.Parsing;
+using ConstrainedDecoding.Regex;
 using ConstrainedDecoding.Vocabulary;
 
 namespace ConstrainedDecoding.Matching;
@@ -24,19 +25,19 @@ public sealed class CompiledGrammar
         Dfas = new LazyDfa[grammar.Terminals.Length];
         // Terminals with one pattern get one table (asking the cache twice would count as a second request); the same
         // map is each pattern's terminal index when no two terminals share a pattern.
-        var firstWithPattern = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstWithPattern = new Dictionary<RegexNode, int>(StructuralComparer.Instance);
         bool patternRepeated = false;
         for (int i = 0; i < TerminalTables.Length; i++)
         {
             var pattern = grammar.Terminals[i].Pattern;
-            if (firstWithPattern.TryGetValue(pattern.Key, out int first))
+            if (firstWithPattern.TryGetValue(pattern, out int first))
             {
                 TerminalTables[i] = TerminalTables[first];
                 patternRepeated = true;
             }
             else
             {
-                firstWithPattern[pattern.Key] = i;
+                firstWithPattern[pattern] = i;
                 TerminalTables[i] = cache.GetOrCreate(pattern);
             }
             Dfas[i] = TerminalTables[i].Dfa;
@@ -66,8 +67,8 @@ public sealed class CompiledGrammar
 
     internal LazyDfa[] Dfas { get; }
 
-    /// <summary>Each terminal pattern's (canonical key's) terminal index; null when two terminals share a pattern (then boundary tokens are not shared).</summary>
-    internal Dictionary<string, int>? TerminalIndexOf { get; }
+    /// <summary>Each terminal pattern's terminal index (patterns matched by structure); null when two terminals share a pattern (then boundary tokens are not shared).</summary>
+    internal Dictionary<RegexNode, int>? TerminalIndexOf { get; }
 
     internal int[] StopTokenIds { get; }
 

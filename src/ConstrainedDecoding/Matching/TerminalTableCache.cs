@@ -5,7 +5,8 @@ using ConstrainedDecoding.Vocabulary;
 namespace ConstrainedDecoding.Matching;
 
 /// <summary>
-/// Per-vocabulary cache of terminal tables keyed by the pattern's canonical key, so grammars share them.
+/// Per-vocabulary cache of terminal tables keyed by the pattern's structure (<see cref="StructuralComparer"/>: no key
+/// string is built for the nodes of a pattern), so grammars share them.
 /// A pattern is kept from its second request on: the first gets a table of its own, which lives and dies with
 /// its grammar. Most patterns of a schema are its own (its literals, its bounds), and keeping every one until
 /// eviction made each table, and every state computed in it, outlive its grammar and be copied by the young
@@ -16,7 +17,7 @@ namespace ConstrainedDecoding.Matching;
 /// <remarks>Thread-safe.</remarks>
 internal sealed class TerminalTableCache
 {
-    private readonly ConcurrentDictionary<string, Entry> _tables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RegexNode, Entry> _tables = new(StructuralComparer.Instance);
     private readonly object _evictSync = new();
     private long _clock;
     private int _approximateCount;
@@ -40,15 +41,15 @@ internal sealed class TerminalTableCache
     public TerminalTable GetOrCreate(RegexNode pattern)
     {
         long now = Interlocked.Increment(ref _clock);
-        if (_tables.TryGetValue(pattern.Key, out var existing))
+        if (_tables.TryGetValue(pattern, out var existing))
         {
             Volatile.Write(ref existing.LastUse, now);
             return existing.Table.Value;
         }
-        if (!Admit(pattern.Key)) return new TerminalTable(pattern, Vocabulary);
+        if (!Admit(pattern)) return new TerminalTable(pattern, Vocabulary);
         // ConcurrentDictionary.Count takes every lock: keep an approximate count of additions instead.
         if (Volatile.Read(ref _approximateCount) >= Limits.MaxSharedTerminalTables) EvictOldHalf();
-        var entry = _tables.GetOrAdd(pattern.Key, _ =>
+        var entry = _tables.GetOrAdd(pattern, _ =>
         {
             Interlocked.Increment(ref _approximateCount);
             return new Entry(new Lazy<TerminalTable>(() => new TerminalTable(pattern, Vocabulary)));
@@ -58,10 +59,10 @@ internal sealed class TerminalTableCache
     }
 
     // Whether the pattern was requested before (its hash still in its slot): then it is kept for sharing; otherwise its
-    // hash takes the slot. Two patterns with one 64-bit hash only mean one is kept a request early.
-    private bool Admit(string key)
+    // hash takes the slot. Two patterns with one hash only mean one is kept a request early.
+    private bool Admit(RegexNode pattern)
     {
-        ulong h = SpanHash.Of(key.AsSpan()) | 1;
+        ulong h = ((ulong)(uint)StructuralComparer.Instance.GetHashCode(pattern) << 1) | 1;
         ref ulong slot = ref _candidates[(int)(h % (ulong)_candidates.Length)];
         if (Interlocked.CompareExchange(ref slot, 0, h) == h) return true;
         Volatile.Write(ref slot, h);
