@@ -108,7 +108,8 @@ internal sealed class DerivativeAutomaton
     // number when it contains node kinds derivatives do not know, so that those always use the NFA.
     private static long NfaSize(RegexNode node, int depth)
     {
-        if (node.CachedNfaSize != 0) return node.CachedNfaSize;
+        int cached = node.CachedNfaSize;
+        if (cached != 0) return cached < 0 ? Unknown : cached == int.MaxValue ? long.MaxValue / 2 : cached;
         if (depth > Limits.MaxSyntaxNesting * 4) return Unknown;
         long size;
         switch (node)
@@ -136,7 +137,7 @@ internal sealed class DerivativeAutomaton
                 size = Unknown;
                 break;
         }
-        node.CachedNfaSize = size;
+        node.CachedNfaSize = size < 0 ? -1 : (int)Math.Min(size, int.MaxValue);
         return size;
     }
 

@@ -104,10 +104,10 @@ public static class RegexAlgebra
     // without stars, where a derivative is one counter) or huge anyway.
     private static LazyDfa Automaton(RegexNode node)
     {
-        if (Volatile.Read(ref node.AlgebraAutomaton) is { } done) return done;
+        if (node.AlgebraAutomaton is { } done) return done;
         bool subsets = DerivativeAutomaton.NfaWithin(node, MaxSubsetNfaStates) && !DerivativeAutomaton.IsCountingOnly(node, MaxCountingStructure);
         var dfa = new LazyDfa(node, subsets ? false : null);
-        return Interlocked.CompareExchange(ref node.AlgebraAutomaton, dfa, null) ?? dfa;
+        return node.SetAlgebraAutomaton(dfa);
     }
 
     private static RegexNode Product(RegexNode a, RegexNode b, bool difference)

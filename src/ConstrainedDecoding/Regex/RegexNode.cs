@@ -11,7 +11,18 @@ namespace ConstrainedDecoding.Regex;
 /// </summary>
 public abstract class RegexNode
 {
-    private string? _key;
+    // What few nodes need (their key, key stand-in, algebra automaton), in one object made on first use: three fields on
+    // every node were a sixth of each node, and a compile's patterns and a replay's derivative states are mostly nodes.
+    private Extras? _extras;
+
+    private sealed class Extras
+    {
+        public string? Key;
+        public string? KeyReference;
+        public Automata.LazyDfa? AlgebraAutomaton;
+    }
+
+    private Extras MyExtras => Volatile.Read(ref _extras) ?? Interlocked.CompareExchange(ref _extras, new Extras(), null) ?? _extras!;
 
     private protected RegexNode()
     {
@@ -215,7 +226,14 @@ public abstract class RegexNode
     /// A canonical text form of the node, equal for structurally equal nodes. Used as the cache key
     /// that lets grammars share a terminal's automaton and mask tables.
     /// </summary>
-    public string Key => _key ??= BuildKey();
+    public string Key
+    {
+        get
+        {
+            var extras = MyExtras;
+            return Volatile.Read(ref extras.Key) ?? Interlocked.CompareExchange(ref extras.Key, BuildKey(), null) ?? extras.Key!;
+        }
+    }
 
     /// <summary>
     /// The key as it appears inside a parent's key: the key itself when short, otherwise a reference
@@ -223,9 +241,14 @@ public abstract class RegexNode
     /// parent keys stay canonical (equal keys, equal structure) while costing O(children) to build
     /// instead of the size of the whole subtree.
     /// </summary>
-    internal string KeyReference => _keyReference ??= KeyInterner.Reference(Key);
-
-    private string? _keyReference;
+    internal string KeyReference
+    {
+        get
+        {
+            var extras = MyExtras;
+            return Volatile.Read(ref extras.KeyReference) ?? Interlocked.CompareExchange(ref extras.KeyReference, KeyInterner.Reference(Key), null) ?? extras.KeyReference!;
+        }
+    }
 
     // A lazily computed flag in an int (0: not computed, 1: false, 2: true): one aligned store, safe
     // to race on (every thread computes the same value).
@@ -260,12 +283,24 @@ public abstract class RegexNode
     /// <summary>Cache slot for <see cref="StructuralComparer"/>'s hash code of a composite node (0: not computed).</summary>
     internal int StructuralHash;
 
-    /// <summary>Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate (0: not computed).</summary>
-    internal long CachedNfaSize;
+    /// <summary>
+    /// Cache slot for <c>Automata.DerivativeAutomaton</c>'s NFA size estimate: 0 not computed, -1 unknown node kinds,
+    /// else the size (saturated at <see cref="int.MaxValue"/>, far above every threshold it is compared with).
+    /// </summary>
+    internal int CachedNfaSize;
 
-    // The automaton RegexAlgebra explores for this node (intersections, differences, emptiness), kept with the node:
-    // a ConditionalWeakTable for this made every garbage collection scan a dependent handle per node.
-    internal Automata.LazyDfa? AlgebraAutomaton;
+    /// <summary>
+    /// The automaton RegexAlgebra explores for this node (intersections, differences, emptiness), kept with the node (a
+    /// ConditionalWeakTable for this made every garbage collection scan a dependent handle per node); null until set.
+    /// </summary>
+    internal Automata.LazyDfa? AlgebraAutomaton => Volatile.Read(ref _extras)?.AlgebraAutomaton;
+
+    /// <summary>Sets <see cref="AlgebraAutomaton"/> unless another thread did first; returns the one that stays.</summary>
+    internal Automata.LazyDfa SetAlgebraAutomaton(Automata.LazyDfa dfa)
+    {
+        var extras = MyExtras;
+        return Interlocked.CompareExchange(ref extras.AlgebraAutomaton, dfa, null) ?? dfa;
+    }
 
     /// <summary>Whether the node matches the empty string.</summary>
     public abstract bool IsNullable { get; }
