@@ -71,7 +71,7 @@ internal sealed class LazyDfa
     private int[] _closure = [];
     private int _closureLength;
     // States by subset hash (under _sync): a power-of-two table of the newest state in each bucket, older ones
-    // following StateData.NextInBucket, each state keeping its hash. Grown at one state per bucket. (A dictionary of
+    // following SubsetData.NextInBucket, each state keeping its hash. Grown at one state per bucket. (A dictionary of
     // hashes cost 28 bytes a state and more objects for the young collections to copy; this costs 4 to 8.)
     private int[] _buckets = [];
     private readonly ulong _subsetHashMask;
