@@ -19,8 +19,8 @@ internal sealed partial class TerminalTable
     /// State <paramref name="state"/>'s residual language (the pattern's derivative by a byte path to the state) as
     /// far as tokens can see (up to the longest token), or null when unknown. Languages are compared by structure
     /// (<see cref="StructuralComparer"/>): structurally equal languages in any two terminals mean equal behaviour on
-    /// every token, hence equal token tables. No key string is built: those were most of the bytes a dense cold step
-    /// left behind for the young collections to copy (a string per state, next to the node that already says it).
+    /// every token, hence equal token tables. No key string is built (a string per state next to the node that already
+    /// says it: a tenth of what the largest schema's replay left for the young collections to copy).
     /// </summary>
     public RegexNode? LanguageOf(int state)
     {
@@ -46,8 +46,8 @@ internal sealed partial class TerminalTable
         if (Dfa.DerivativeOf(state) is { } direct) return direct;
         // Up the parent chain to a known derivative, then down again one byte at a time. Only the asked state's
         // derivative is kept: keeping every state on the way held a regex per state of every NFA terminal whose dense
-        // states were asked for (about a fifth of what the cold steps of the largest schema replay left for the young collections to copy), while
-        // the states asked for are mostly a dense state and its successors, one byte below it.
+        // states were asked for (about a fifth of what the largest schema's replay left for the young collections to
+        // copy), while the states asked for are mostly a dense state and its successors, one byte below it.
         var path = new Stack<(int State, byte Byte)>();
         RegexNode? d;
         int s = state;
@@ -68,7 +68,7 @@ internal sealed partial class TerminalTable
         }
         while (path.Count > 0)
         {
-            var (child, b) = path.Pop();
+            var (_, b) = path.Pop();
             d = d is null ? null : RegexDerivative.Derive(d, b);
         }
         lock (_languageSync)

@@ -223,8 +223,9 @@ public abstract class RegexNode
     public static RegexNode Plus(RegexNode node) => Repeat(node, 1, Unbounded);
 
     /// <summary>
-    /// A canonical text form of the node, equal for structurally equal nodes. Used as the cache key
-    /// that lets grammars share a terminal's automaton and mask tables.
+    /// A canonical text form of the node, equal for structurally equal nodes (for display and diagnostics; built on
+    /// first use and kept). Grammars share a terminal's automaton and mask tables by comparing pattern structure, which
+    /// builds no key.
     /// </summary>
     public string Key
     {
