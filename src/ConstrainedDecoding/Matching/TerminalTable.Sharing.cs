@@ -48,7 +48,7 @@ internal sealed partial class TerminalTable
         // derivative is kept: keeping every state on the way held a regex per state of every NFA terminal whose dense
         // states were asked for (about a fifth of what the largest schema's replay left for the young collections to
         // copy), while the states asked for are mostly a dense state and its successors, one byte below it.
-        var path = new Stack<(int State, byte Byte)>();
+        var path = new Stack<byte>();
         RegexNode? d;
         int s = state;
         while (true)
@@ -63,12 +63,12 @@ internal sealed partial class TerminalTable
                 if (_derivatives is not null && _derivatives.TryGetValue(s, out d)) break;
             }
             if (!Dfa.TryGetParent(s, out int parent, out byte b)) return null;
-            path.Push((s, b));
+            path.Push(b);
             s = parent;
         }
         while (path.Count > 0)
         {
-            var (_, b) = path.Pop();
+            byte b = path.Pop();
             d = d is null ? null : RegexDerivative.Derive(d, b);
         }
         lock (_languageSync)
