@@ -101,7 +101,7 @@ internal sealed class InstanceReplayer
                 if (stepTicks > SlowestTicks)
                 {
                     SlowestTicks = stepTicks;
-                    SlowestAt = $"{instance.SchemaId}#{instance.Test}@{pos}";
+                    SlowestAt = StepName(instance, pos);
                 }
                 if (collections == 0 && stepTicks > SlowestWithoutCollectionTicks) SlowestWithoutCollectionTicks = stepTicks;
                 if (_slowest.Count < SlowestKept || stepTicks > _slowest.Peek().Ticks)
@@ -109,7 +109,7 @@ internal sealed class InstanceReplayer
                     if (_slowest.Count == SlowestKept) _slowest.Dequeue();
                     var pause = GC.GetTotalPauseDuration() - pause0;
                     long cpu = ThreadCpu.NowNs() - cpu0;
-                    var step = new SlowStep($"{instance.SchemaId}#{instance.Test}@{pos}", stepTicks, collections, pause.TotalMicroseconds, cpu0 < 0 ? null : cpu / 1000.0);
+                    var step = new SlowStep(StepName(instance, pos), stepTicks, collections, pause.TotalMicroseconds, cpu0 < 0 ? null : cpu / 1000.0);
                     _slowest.Enqueue(step, stepTicks);
                 }
             }
@@ -187,6 +187,9 @@ internal sealed class InstanceReplayer
 
     /// <summary>The <see cref="SlowestKept"/> slowest timed steps, slowest first, each with the collections that ran inside it.</summary>
     public IReadOnlyList<SlowStep> Slowest => [.. _slowest.UnorderedItems.Select(e => e.Element).OrderByDescending(s => s.Ticks)];
+
+    // Where a timed step is, as the summary names it: schema id, test, token position.
+    private static string StepName(TokenInstance instance, int pos) => $"{instance.SchemaId}#{instance.Test}@{pos}";
 
     private void Record(GrammarTarget target, long createTicks, long fillTicks, long stepTicks)
     {

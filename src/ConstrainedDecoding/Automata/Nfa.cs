@@ -107,30 +107,21 @@ internal sealed class Nfa
     // Copies the build arrays out into the packed form, at the automaton's exact size.
     private void Pack()
     {
-        if (Count <= NarrowStates)
+        if (Count <= NarrowStates) _narrow = Packed<ushort>();
+        else _wide = Packed<int>();
+    }
+
+    private T[] Packed<T>() where T : struct, System.Numerics.IBinaryInteger<T>
+    {
+        var packed = new T[Count * 4];
+        for (int s = 0, i = 0; s < Count; s++, i += 4)
         {
-            var packed = new ushort[Count * 4];
-            for (int s = 0, i = 0; s < Count; s++, i += 4)
-            {
-                packed[i] = (ushort)(_eps1[s] + 1);
-                packed[i + 1] = (ushort)(_eps2[s] + 1);
-                packed[i + 2] = (ushort)(_byteTarget[s] + 1);
-                packed[i + 3] = (ushort)(_byteSetId[s] + 1);
-            }
-            _narrow = packed;
+            packed[i] = T.CreateTruncating(_eps1[s] + 1);
+            packed[i + 1] = T.CreateTruncating(_eps2[s] + 1);
+            packed[i + 2] = T.CreateTruncating(_byteTarget[s] + 1);
+            packed[i + 3] = T.CreateTruncating(_byteSetId[s] + 1);
         }
-        else
-        {
-            var packed = new int[Count * 4];
-            for (int s = 0, i = 0; s < Count; s++, i += 4)
-            {
-                packed[i] = _eps1[s] + 1;
-                packed[i + 1] = _eps2[s] + 1;
-                packed[i + 2] = _byteTarget[s] + 1;
-                packed[i + 3] = _byteSetId[s] + 1;
-            }
-            _wide = packed;
-        }
+        return packed;
     }
 
     private int NewState()
