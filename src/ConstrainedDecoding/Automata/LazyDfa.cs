@@ -216,6 +216,65 @@ internal sealed class LazyDfa
         return narrow is not null ? narrow[idx] : Volatile.Read(ref _wide)![idx];
     }
 
+    /// <summary>
+    /// A reader for long runs of steps (trie walks): holds the automaton's current tables so that a step is one
+    /// lookup, and takes them again after a step that had to build a state. Not shared between threads; the automaton
+    /// stays thread-safe (a table another thread replaced meanwhile still answers every transition it had, and a
+    /// missing one goes through the locked path).
+    /// </summary>
+    internal struct Stepper
+    {
+        private readonly LazyDfa _dfa;
+        private readonly byte[] _classOf;
+        private readonly int _classCount;
+        private ushort[]? _narrow;
+        private int[]? _wide;
+        private StateInfo[] _info;
+
+        public Stepper(LazyDfa dfa)
+        {
+            _dfa = dfa;
+            _classOf = dfa._classOf;
+            _classCount = dfa._classCount;
+            _narrow = null;
+            _wide = null;
+            _info = null!;
+            Refresh();
+        }
+
+        private void Refresh()
+        {
+            // The automaton publishes the 32-bit table before clearing the 16-bit one.
+            _narrow = Volatile.Read(ref _dfa._narrow);
+            _wide = _narrow is null ? Volatile.Read(ref _dfa._wide) : null;
+            _info = Volatile.Read(ref _dfa._info);
+        }
+
+        /// <summary>Next state on byte <paramref name="b"/>, as <see cref="LazyDfa.Step"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Step(int state, byte b)
+        {
+            // The state's row is in the tables held: a state is added (rows grown) before any transition names it, and
+            // a table replaced later only gains rows.
+            int idx = state * _classCount + _classOf[b];
+            int r = _narrow is { } narrow ? narrow[idx] : _wide![idx];
+            return r != 0 ? r : StepSlow(state, b);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private int StepSlow(int state, byte b)
+        {
+            int r = _dfa.Step(state, b);
+            Refresh();
+            return r;
+        }
+
+        /// <summary>Whether the state accepts, as <see cref="LazyDfa.IsAccepting"/>.</summary>
+        /// <remarks>The state information held is at least as new as the transitions held (the automaton replaces it first).</remarks>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool IsAccepting(int state) => _info[state].Accept;
+    }
+
     /// <summary>Runs the DFA over <paramref name="bytes"/>; returns <see cref="Dead"/> as soon as it dies.</summary>
     public int Run(int state, ReadOnlySpan<byte> bytes)
     {

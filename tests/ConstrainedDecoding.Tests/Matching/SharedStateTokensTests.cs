@@ -218,33 +218,68 @@ public class SharedStateTokensTests
         }
     }
 
-    [Fact]
-    public void Batched_walks_equal_walks_one_by_one()
+    // productTransitions: 0 for the default limit of the product automaton, 1 to walk the tables side by side from the
+    // start, a few hundred to give up the product partway.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(300)]
+    public void Batched_walks_equal_walks_one_by_one(int productTransitions)
+    {
+        // The generic string and the "nam" prefix share no dominant language with the others: all five in one pass.
+        string[] patterns = ["\"[a-wz]*x[a-wz]*\"", "\"[a-xz]*y[a-xz]*\"", "\"[a-pr-z ]*q[a-pr-z ]*\"", "\"[a-z\\\\]*\"", "\"nam[a-z]*\""];
+        AssertBatchEqualsOneByOne(patterns, productTransitions);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(300)]
+    public void A_full_batch_of_walks_equals_walks_one_by_one(int productTransitions)
+    {
+        // As many states as one pass takes (every bit of the tables' alive masks): strings that must contain one pair
+        // of letters each.
+        const string letters = "nameqxbz";
+        var patterns = (from x in letters from y in letters select $"\"[a-z ]*{x}{y}[a-z ]*\"").ToArray();
+        Assert.Equal(TerminalTable.MaxBatchedWalks, patterns.Length);
+        AssertBatchEqualsOneByOne(patterns, productTransitions);
+    }
+
+    // Computes the tables' states after the opening quote in one batch (the product automaton limited to
+    // productTransitions, unless 0) and compares each with a table of its own.
+    private static void AssertBatchEqualsOneByOne(string[] patterns, int productTransitions)
     {
         using (new SmallVocabularySharing())
         {
-            string[] patterns = ["\"[a-wz]*x[a-wz]*\"", "\"[a-xz]*y[a-xz]*\"", "\"[a-pr-z ]*q[a-pr-z ]*\"", "\"[a-z\\\\]*\"", "\"nam[a-z]*\""];
-            var batchedVocab = Vocabulary();
-            var batched = Tables(batchedVocab);
-            var single = Tables(Vocabulary());
-            TerminalTable.ComputeMany(batched.Select(t => (t, AfterQuote(t))).ToList());
-            // The generic string and the "nam" prefix share no dominant language with the others: all five in one pass.
-            Assert.Equal(patterns.Length, batchedVocab.Tables.SharedStates.BatchedWalks);
-            for (int k = 0; k < patterns.Length; k++)
+            int savedLimit = TerminalTable.MaxProductTransitions;
+            if (productTransitions > 0) TerminalTable.MaxProductTransitions = productTransitions;
+            try
             {
-                Assert.True(batched[k].TryGetComputed(AfterQuote(batched[k]), out var fromBatch), $"pattern {k} not computed");
-                var alone = single[k].GetState(AfterQuote(single[k]));
-                for (int t = 0; t < batchedVocab.Count; t++)
+                var batchedVocab = Vocabulary();
+                var batched = Tables(batchedVocab);
+                var single = Tables(Vocabulary());
+                TerminalTable.ComputeMany(batched.Select(t => (t, AfterQuote(t))).ToList());
+                Assert.Equal(patterns.Length, batchedVocab.Tables.SharedStates.BatchedWalks);
+                for (int k = 0; k < patterns.Length; k++)
                 {
-                    Assert.True(alone.Inside.Contains(t) == fromBatch.Inside.Contains(t), $"pattern {patterns[k]}, token {t}");
+                    Assert.True(batched[k].TryGetComputed(AfterQuote(batched[k]), out var fromBatch), $"pattern {k} not computed");
+                    var alone = single[k].GetState(AfterQuote(single[k]));
+                    for (int t = 0; t < batchedVocab.Count; t++)
+                    {
+                        Assert.True(alone.Inside.Contains(t) == fromBatch.Inside.Contains(t), $"pattern {patterns[k]}, token {t}");
+                    }
+                    Assert.Equal(alone.Inside.Count, fromBatch.Inside.Count);
+                    Assert.Equal(alone.AcceptNodes, fromBatch.AcceptNodes);
                 }
-                Assert.Equal(alone.Inside.Count, fromBatch.Inside.Count);
-                Assert.Equal(alone.AcceptNodes, fromBatch.AcceptNodes);
             }
-
-            TerminalTable[] Tables(TokenVocabulary vocab) => [.. patterns.Select(p => new TerminalTable(ConstrainedDecoding.Regex.RegexParser.Parse(p), vocab))];
-            static int AfterQuote(TerminalTable t) => t.Dfa.Step(ConstrainedDecoding.Automata.LazyDfa.Initial, (byte)'"');
+            finally
+            {
+                TerminalTable.MaxProductTransitions = savedLimit;
+            }
         }
+
+        TerminalTable[] Tables(TokenVocabulary vocab) => [.. patterns.Select(p => new TerminalTable(ConstrainedDecoding.Regex.RegexParser.Parse(p), vocab))];
+        static int AfterQuote(TerminalTable t) => t.Dfa.Step(ConstrainedDecoding.Automata.LazyDfa.Initial, (byte)'"');
     }
 
     // Lets the small test vocabulary take the sharing paths (which normally start at thousands of tokens).
