@@ -145,7 +145,7 @@ internal sealed partial class TerminalTable
     // values that differ in what they must or must not contain, so their product has few states). When the product
     // outgrows MaxProductTransitions, the tables are walked side by side, each with its own state per depth.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static StateTokens[] WalkMany(List<WalkPlan> plans)
+    internal static StateTokens[] WalkMany(List<WalkPlan> plans)
     {
         int k = plans.Count;
         if (k > MaxBatchedWalks) throw new ArgumentOutOfRangeException(nameof(plans), k, $"expected at most {MaxBatchedWalks} states");
@@ -496,7 +496,7 @@ internal sealed partial class TerminalTable
     // nodes are inner bytes of long tokens), and that test cost more than the automaton's steps; in sparser ones the
     // runs would be as many as the tokens, which a node-by-node walk sets more cheaply.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StateTokens Walk(int dfaState)
+    internal StateTokens Walk(int dfaState)
     {
         var trie = _vocab.Trie;
         // Per-thread scratch: most walks are small (literal-like terminals), and fresh arrays for each would be most of
