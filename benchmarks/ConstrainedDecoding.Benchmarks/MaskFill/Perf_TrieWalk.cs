@@ -10,8 +10,8 @@ namespace ConstrainedDecoding.Benchmarks.MaskFill;
 /// The trie walk behind a cold mask step: the tokens a terminal state keeps alive over the Llama 3 vocabulary, with
 /// the terminal's automaton already built (a walk repeated on the same state). <c>string</c>: inside a JSON string
 /// (dense: ~126k tokens); <c>short_string</c>: inside <c>"[a-z]{0,5}"</c> (~11k); <c>literal</c>: inside a key literal
-/// (a handful); <c>batch7</c>: seven string states walked in one pass, strings that must contain one of seven words
-/// (what a <c>oneOf</c> of <c>pattern</c>s made disjoint meets after its opening quote).
+/// (a handful); <c>batch7</c>: seven string states walked in one pass, each a string that must contain its own word
+/// (like the branches of a <c>oneOf</c> of <c>pattern</c>s after their opening quote).
 /// </summary>
 [MemoryDiagnoser]
 public class Perf_TrieWalk
@@ -34,7 +34,7 @@ public class Perf_TrieWalk
         var vocab = BenchmarkInputs.Vocabulary(BenchmarkInputs.DefaultTokenizer);
         if (Case == "batch7")
         {
-            // Contains word i (once its first letter is seen, anything but a quote or backslash may follow).
+            // A string that contains word i somewhere (no quote or backslash inside).
             _plans = [.. Words.Select(w =>
             {
                 var table = new TerminalTable(RegexParser.Parse($"\"[^\"\\\\]*{w}[^\"\\\\]*\""), vocab);
