@@ -150,7 +150,7 @@ internal sealed partial class TerminalTable
                 long score = 0;
                 for (int k = 0; k < children.Length; k++)
                 {
-                    if (childLanguages[k] is { } l && candidate.ChildLanguages[k] is { } c && StructuralComparer.Instance.Equals(l, c)) score += weights[k];
+                    if (SameLanguage(childLanguages[k], candidate.ChildLanguages[k])) score += weights[k];
                 }
                 if (score > bestScore)
                 {
@@ -180,8 +180,11 @@ internal sealed partial class TerminalTable
     private bool SameLanguage(int a, TerminalTable other, int s)
     {
         var la = LanguageOf(a);
-        return la is not null && other.LanguageOf(s) is { } ls && StructuralComparer.Instance.Equals(la, ls);
+        return la is not null && SameLanguage(la, other.LanguageOf(s));
     }
+
+    // Two known languages that are equal (by structure); false when either is unknown.
+    private static bool SameLanguage(RegexNode? a, RegexNode? b) => a is not null && b is not null && StructuralComparer.Instance.Equals(a, b);
 
     // The table of state q as a difference from a dense indexed state. Walks the trie with both
     // automata at once and skips every subtree entered in states with the same language (the base's
@@ -239,7 +242,7 @@ internal sealed partial class TerminalTable
         for (int k = 0; k < roots.Length; k++)
         {
             // Root children whose successors have equal languages on both sides need no visit.
-            if (childLanguages[k] is { } l && b.ChildLanguages[k] is { } bl && StructuralComparer.Instance.Equals(l, bl)) continue;
+            if (SameLanguage(childLanguages[k], b.ChildLanguages[k])) continue;
             int c = roots[k];
             stack.Push((c, Dfa.Step(q, label[c]), otherDfa.Step(b.State, label[c])));
         }

@@ -21,6 +21,10 @@ internal sealed partial class TerminalTable
     private static long s_nextId;
 
     [ThreadStatic] private static uint[]? t_bits;
+
+    // The thread's mask-sized scratch bitmask for walks over this vocabulary's size (not cleared).
+    private static uint[] MaskScratch(TokenVocabulary vocab) =>
+        t_bits is { } bits && bits.Length == vocab.MaskWordCount ? bits : t_bits = new uint[vocab.MaskWordCount];
     [ThreadStatic] private static List<int>? t_acceptNodes;
     [ThreadStatic] private static int[]? t_stateAt;
 
@@ -182,13 +186,13 @@ internal sealed partial class TerminalTable
                 int node = deaths.Nodes[e], end = trie.SubtreeEnd[node];
                 for (ulong m = deaths.Masks[e]; m != 0; m &= m - 1)
                 {
-                    int at = fill[System.Numerics.BitOperations.TrailingZeroCount(m)];
+                    ref int at = ref fill[System.Numerics.BitOperations.TrailingZeroCount(m)];
                     byTable[at] = node;
                     byTable[at + 1] = end;
-                    fill[System.Numerics.BitOperations.TrailingZeroCount(m)] = at + 2;
+                    at += 2;
                 }
             }
-            var bits = t_bits is { } scratch && scratch.Length == vocab.MaskWordCount ? scratch : t_bits = new uint[vocab.MaskWordCount];
+            var bits = MaskScratch(vocab);
             var results = new StateTokens[k];
             for (int j = 0; j < k; j++)
             {
@@ -501,7 +505,7 @@ internal sealed partial class TerminalTable
         var trie = _vocab.Trie;
         // Per-thread scratch: most walks are small (literal-like terminals), and fresh arrays for each would be most of
         // what cold mask steps allocate.
-        var bits = t_bits is { } b && b.Length == _vocab.MaskWordCount ? b : t_bits = new uint[_vocab.MaskWordCount];
+        var bits = MaskScratch(_vocab);
         Array.Clear(bits);
         var acceptNodes = t_acceptNodes ??= [];
         acceptNodes.Clear();
