@@ -28,6 +28,24 @@ public static class FakeVocabularies
         return TokenVocabulary.Create(list, [list.Count - 1], [list.Count - 1], logitsWidth, name: "bytes+words");
     }
 
+    /// <summary>
+    /// The 256 single bytes, then <paramref name="wordCount"/> distinct words (in ordinal order) made of 1 to
+    /// <paramref name="maxPieces"/> random <paramref name="pieces"/> (seeded: the same vocabulary every run), then a stop token.
+    /// </summary>
+    public static TokenVocabulary BytesAndRandomWords(string[] pieces, int wordCount, int maxPieces, int seed)
+    {
+        var rng = new Random(seed);
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        while (words.Count < wordCount)
+        {
+            var sb = new StringBuilder();
+            int n = rng.Next(1, maxPieces + 1);
+            for (int i = 0; i < n; i++) sb.Append(pieces[rng.Next(pieces.Length)]);
+            words.Add(sb.ToString());
+        }
+        return BytesAndWords(words.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>A JSON-flavoured vocabulary: single bytes plus multi-byte tokens that cross terminal boundaries.</summary>
     public static TokenVocabulary JsonLike() => BytesAndWords(
     [

@@ -31,20 +31,8 @@ public class SharedStateTokensTests
         STRING: /"[a-z ]*"/
         """;
 
-    private static TokenVocabulary Vocabulary()
-    {
-        string[] pieces = ["\"", "\":", "name", "na", "n", "nam", "e", "x", "ab", "q", "\\", "z", "m", "1", "23", "{", "}", ",", " ", "o"];
-        var rng = new Random(11);
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        while (words.Count < 3000)
-        {
-            var sb = new StringBuilder();
-            int n = rng.Next(1, 5);
-            for (int i = 0; i < n; i++) sb.Append(pieces[rng.Next(pieces.Length)]);
-            words.Add(sb.ToString());
-        }
-        return FakeVocabularies.BytesAndWords(words.Order(StringComparer.Ordinal));
-    }
+    private static TokenVocabulary Vocabulary() =>
+        FakeVocabularies.BytesAndRandomWords(["\"", "\":", "name", "na", "n", "nam", "e", "x", "ab", "q", "\\", "z", "m", "1", "23", "{", "}", ",", " ", "o"], wordCount: 3000, maxPieces: 4, seed: 11);
 
     [Fact]
     public void Shared_and_difference_tables_give_reference_masks()

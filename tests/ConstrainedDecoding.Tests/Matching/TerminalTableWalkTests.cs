@@ -25,20 +25,8 @@ public class TerminalTableWalkTests
         "\"[a-wz]*x[a-wz]*\"",
     ];
 
-    private static TokenVocabulary Vocabulary()
-    {
-        string[] pieces = ["\"", "\":", "name", "na", "n", "x", "ab", "q", "\\", "z", "1", "23", "0", ".", "-", " ", "o", "\\\""];
-        var rng = new Random(5);
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        while (words.Count < 2500)
-        {
-            var sb = new StringBuilder();
-            int n = rng.Next(1, 6);
-            for (int i = 0; i < n; i++) sb.Append(pieces[rng.Next(pieces.Length)]);
-            words.Add(sb.ToString());
-        }
-        return FakeVocabularies.BytesAndWords(words.Order(StringComparer.Ordinal));
-    }
+    private static TokenVocabulary Vocabulary() =>
+        FakeVocabularies.BytesAndRandomWords(["\"", "\":", "name", "na", "n", "x", "ab", "q", "\\", "z", "1", "23", "0", ".", "-", " ", "o", "\\\""], wordCount: 2500, maxPieces: 5, seed: 5);
 
     // inlineNodes: alive nodes set node by node before the walk notes dead subtrees instead (0: from the start).
     [Theory]
